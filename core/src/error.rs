@@ -1,0 +1,329 @@
+//! One error type for every failure, with stable codes shared by every language binding.
+//!
+//! Codes reuse jose's strings where jose reports the same failure, so existing
+//! `err.code === "ERR_JWT_EXPIRED"` checks keep working after a switch. A code once released
+//! is never renamed; new kinds only add codes.
+
+use std::fmt;
+
+/// What went wrong, as a closed-for-matching but open-for-extension list.
+///
+/// Each kind has a stable [`code`](ErrorKind::code), an RFC 6750 error
+/// ([`oauth_error`](ErrorKind::oauth_error)) and an HTTP status
+/// ([`http_status`](ErrorKind::http_status)).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The token's `exp` is in the past (beyond the leeway).
+    JwtExpired,
+    /// A claim failed a check: `iss`, `aud`, `nbf`, `iat`, a required claim, the token age.
+    JwtClaimValidationFailed,
+    /// The signature did not verify under any candidate key.
+    JwsSignatureVerificationFailed,
+    /// No key in the set can verify this token (unknown `kid`, wrong key type for `alg`).
+    JwksNoMatchingKey,
+    /// Several keys matched and the token names none of them; the candidate budget ran out.
+    JwksMultipleMatchingKeys,
+    /// The JWKS endpoint did not answer within the timeout.
+    JwksTimeout,
+    /// The JWKS document is not a usable key set (not JSON, no `keys`, too many keys).
+    JwksInvalid,
+    /// The JWKS (or discovery) request failed: connection refused, HTTP error, redirect,
+    /// oversize body, or a URL the policy forbids.
+    JwksFetchFailed,
+    /// The token's `alg` is not in the verifier's allowlist (includes `none`).
+    AlgNotAllowed,
+    /// The JWS is malformed: bad base64url, bad header JSON, a `crit` header, `b64: false`.
+    JwsInvalid,
+    /// The JWS payload is not a JWT claims set, or a claim has the wrong type.
+    JwtInvalid,
+    /// A key type, curve or algorithm this library does not implement.
+    NotSupported,
+    /// The bearer value is not a JWT at all (not three base64url segments).
+    TokenOpaque,
+    /// The token is larger than the configured maximum.
+    TokenTooLarge,
+    /// The token's `typ` header does not satisfy the verifier's `typ` policy.
+    JwtTypeInvalid,
+    /// The token is valid but lacks a scope the resource requires.
+    InsufficientScope,
+    /// No bearer token was sent.
+    TokenMissing,
+    /// The `Authorization` header is present but is not a well-formed bearer credential.
+    InvalidRequest,
+    /// The verifier or client was configured with invalid options.
+    InvalidConfig,
+    /// A key given to the library (a secret, a JWK, a PEM) is unusable.
+    InvalidKey,
+}
+
+impl ErrorKind {
+    /// Every kind, in a fixed order; used by [`all_codes`].
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::JwtExpired,
+        ErrorKind::JwtClaimValidationFailed,
+        ErrorKind::JwsSignatureVerificationFailed,
+        ErrorKind::JwksNoMatchingKey,
+        ErrorKind::JwksMultipleMatchingKeys,
+        ErrorKind::JwksTimeout,
+        ErrorKind::JwksInvalid,
+        ErrorKind::JwksFetchFailed,
+        ErrorKind::AlgNotAllowed,
+        ErrorKind::JwsInvalid,
+        ErrorKind::JwtInvalid,
+        ErrorKind::NotSupported,
+        ErrorKind::TokenOpaque,
+        ErrorKind::TokenTooLarge,
+        ErrorKind::JwtTypeInvalid,
+        ErrorKind::InsufficientScope,
+        ErrorKind::TokenMissing,
+        ErrorKind::InvalidRequest,
+        ErrorKind::InvalidConfig,
+        ErrorKind::InvalidKey,
+    ];
+
+    /// The stable string code (`ERR_…`). jose's code where jose has the same failure.
+    pub const fn code(self) -> &'static str {
+        match self {
+            ErrorKind::JwtExpired => "ERR_JWT_EXPIRED",
+            ErrorKind::JwtClaimValidationFailed => "ERR_JWT_CLAIM_VALIDATION_FAILED",
+            ErrorKind::JwsSignatureVerificationFailed => "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+            ErrorKind::JwksNoMatchingKey => "ERR_JWKS_NO_MATCHING_KEY",
+            ErrorKind::JwksMultipleMatchingKeys => "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
+            ErrorKind::JwksTimeout => "ERR_JWKS_TIMEOUT",
+            ErrorKind::JwksInvalid => "ERR_JWKS_INVALID",
+            ErrorKind::JwksFetchFailed => "ERR_JWKS_FETCH_FAILED",
+            ErrorKind::AlgNotAllowed => "ERR_JOSE_ALG_NOT_ALLOWED",
+            ErrorKind::JwsInvalid => "ERR_JWS_INVALID",
+            ErrorKind::JwtInvalid => "ERR_JWT_INVALID",
+            ErrorKind::NotSupported => "ERR_JOSE_NOT_SUPPORTED",
+            ErrorKind::TokenOpaque => "ERR_TOKEN_OPAQUE",
+            ErrorKind::TokenTooLarge => "ERR_TOKEN_TOO_LARGE",
+            ErrorKind::JwtTypeInvalid => "ERR_JWT_TYPE_INVALID",
+            ErrorKind::InsufficientScope => "ERR_INSUFFICIENT_SCOPE",
+            ErrorKind::TokenMissing => "ERR_TOKEN_MISSING",
+            ErrorKind::InvalidRequest => "ERR_INVALID_REQUEST",
+            ErrorKind::InvalidConfig => "ERR_INVALID_CONFIG",
+            ErrorKind::InvalidKey => "ERR_INVALID_KEY",
+        }
+    }
+
+    /// The RFC 6750 §3.1 error code a resource server answers with.
+    ///
+    /// Failures on the server's side (JWKS unreachable, bad configuration) are still
+    /// `invalid_token` towards the client: the client can do nothing else than get a new token,
+    /// and the status tells operators apart (see [`http_status`](ErrorKind::http_status)).
+    pub const fn oauth_error(self) -> &'static str {
+        match self {
+            ErrorKind::InsufficientScope => "insufficient_scope",
+            ErrorKind::InvalidRequest => "invalid_request",
+            ErrorKind::TokenMissing => "",
+            _ => "invalid_token",
+        }
+    }
+
+    /// The HTTP status a resource server answers with.
+    ///
+    /// 401 for token problems, 403 for missing scopes, 400 for a malformed request, 503 when
+    /// the keys could not be obtained (the token may be fine; retrying later can succeed), and
+    /// 500 for a server misconfiguration.
+    pub const fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::InsufficientScope => 403,
+            ErrorKind::InvalidRequest => 400,
+            ErrorKind::JwksTimeout | ErrorKind::JwksFetchFailed | ErrorKind::JwksInvalid => 503,
+            ErrorKind::InvalidConfig | ErrorKind::InvalidKey => 500,
+            _ => 401,
+        }
+    }
+
+    /// The kind for a stable code, the inverse of [`code`](ErrorKind::code).
+    pub fn from_code(code: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.iter().copied().find(|k| k.code() == code)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Every stable error code, in a fixed order. Each binding's tests compare their own list
+/// with this one.
+pub fn all_codes() -> Vec<&'static str> {
+    ErrorKind::ALL.iter().map(|k| k.code()).collect()
+}
+
+/// The error returned by every fallible operation of this crate.
+///
+/// It holds no third-party types and never holds a secret or a whole token: messages name
+/// claims, key ids and URLs, never token bytes, client secrets or keys.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    claim: Option<&'static str>,
+    reason: Option<&'static str>,
+    expected: Option<String>,
+    actual: Option<String>,
+    required_scopes: Vec<String>,
+}
+
+impl Error {
+    /// An error of `kind` with a message that says what to fix.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            claim: None,
+            reason: None,
+            expected: None,
+            actual: None,
+            required_scopes: Vec::new(),
+        }
+    }
+
+    /// A claim check failure in jose's shape: `claim` is the claim name and `reason` is
+    /// `"missing"`, `"check_failed"` or `"invalid"`.
+    pub fn claim(
+        kind: ErrorKind,
+        claim: &'static str,
+        reason: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut e = Error::new(kind, message);
+        e.claim = Some(claim);
+        e.reason = Some(reason);
+        e
+    }
+
+    /// Records the expected and the received value of the failed check (both are shown by
+    /// the CLI and exposed by the bindings).
+    pub fn with_values(mut self, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self.actual = Some(actual.into());
+        self
+    }
+
+    pub(crate) fn with_required_scopes(mut self, scopes: Vec<String>) -> Self {
+        self.required_scopes = scopes;
+        self
+    }
+
+    pub(crate) fn with_reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The stable code, e.g. `ERR_JWT_EXPIRED`.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// A message that says what failed and what to fix. Never contains secrets.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The claim whose check failed (`exp`, `aud`, …), when one did.
+    pub fn claim_name(&self) -> Option<&'static str> {
+        self.claim
+    }
+
+    /// Why the check failed: `missing`, `check_failed`, `invalid`, `timeout`, `stale`, ….
+    pub fn reason(&self) -> Option<&'static str> {
+        self.reason
+    }
+
+    /// The value the verifier expected, when there is one (e.g. the configured audience).
+    pub fn expected(&self) -> Option<&str> {
+        self.expected.as_deref()
+    }
+
+    /// The value the token carried, when there is one (e.g. the token's `aud`).
+    pub fn actual(&self) -> Option<&str> {
+        self.actual.as_deref()
+    }
+
+    /// For [`ErrorKind::InsufficientScope`]: the scopes the resource requires, for the
+    /// `scope` attribute of the 403 challenge.
+    pub fn required_scopes(&self) -> &[String] {
+        &self.required_scopes
+    }
+
+    /// The RFC 6750 error code (`invalid_token`, `insufficient_scope`, `invalid_request`, or
+    /// empty when no token was sent).
+    pub fn oauth_error(&self) -> &'static str {
+        self.kind.oauth_error()
+    }
+
+    /// The HTTP status a resource server answers with.
+    pub fn http_status(&self) -> u16 {
+        self.kind.http_status()
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("code", &self.code()).field("message", &self.message);
+        if let Some(c) = self.claim {
+            d.field("claim", &c);
+        }
+        if let Some(r) = self.reason {
+            d.field("reason", &r);
+        }
+        if let Some(e) = &self.expected {
+            d.field("expected", e);
+        }
+        if let Some(a) = &self.actual {
+            d.field("actual", a);
+        }
+        d.finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for `std::result::Result<T, mcp_bearer::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let codes = all_codes();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), codes.len());
+        for k in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_code(k.code()), Some(*k));
+            assert!(k.code().starts_with("ERR_"));
+        }
+    }
+
+    #[test]
+    fn statuses_follow_rfc6750() {
+        assert_eq!(ErrorKind::InsufficientScope.http_status(), 403);
+        assert_eq!(ErrorKind::InsufficientScope.oauth_error(), "insufficient_scope");
+        assert_eq!(ErrorKind::JwtExpired.http_status(), 401);
+        assert_eq!(ErrorKind::JwtExpired.oauth_error(), "invalid_token");
+        assert_eq!(ErrorKind::InvalidRequest.http_status(), 400);
+        assert_eq!(ErrorKind::TokenMissing.oauth_error(), "");
+    }
+}

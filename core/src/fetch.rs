@@ -1,0 +1,196 @@
+//! The default [`Fetch`]: ureq over rustls, with rustls on aws-lc-rs (the same crypto library
+//! as the verifier, so ring is never linked).
+//!
+//! Trusts the operating system's CA store plus an optional extra PEM bundle (self-hosted
+//! identity providers behind an internal CA), honours `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`,
+//! never follows redirects, and caps every response body.
+
+use std::fmt;
+use std::io::Read;
+use std::sync::Arc;
+
+use once_cell::sync::OnceCell;
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{Fetch, FetchError, HttpRequest, HttpResponse, Method};
+
+/// Options for [`UreqFetch`].
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct UreqFetchOptions {
+    /// Extra trusted CA certificates, PEM-encoded, added to the system store.
+    /// Defaults to none.
+    pub extra_ca_pem: Option<Vec<u8>>,
+    /// Skip the operating system's CA store and trust only `extra_ca_pem`.
+    /// Defaults to `false`.
+    pub only_extra_ca: bool,
+    /// Ignore `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment.
+    /// Defaults to `false` (the environment is honoured).
+    pub ignore_proxy_env: bool,
+}
+
+impl fmt::Debug for UreqFetchOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UreqFetchOptions")
+            .field("extra_ca_pem", &self.extra_ca_pem.as_ref().map(Vec::len))
+            .field("only_extra_ca", &self.only_extra_ca)
+            .field("ignore_proxy_env", &self.ignore_proxy_env)
+            .finish()
+    }
+}
+
+/// A blocking HTTP client for JWKS, discovery and token requests.
+pub struct UreqFetch {
+    agent: ureq::Agent,
+}
+
+impl fmt::Debug for UreqFetch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("UreqFetch")
+    }
+}
+
+impl UreqFetch {
+    /// A client with default options.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] when no CA certificate at all can be loaded.
+    pub fn new() -> Result<UreqFetch> {
+        UreqFetch::with_options(&UreqFetchOptions::default())
+    }
+
+    /// The process-wide client with default options, built once (loading the system CA store
+    /// takes milliseconds).
+    ///
+    /// # Errors
+    /// As [`UreqFetch::new`].
+    pub fn shared() -> Result<Arc<UreqFetch>> {
+        static SHARED: OnceCell<Arc<UreqFetch>> = OnceCell::new();
+        SHARED.get_or_try_init(|| UreqFetch::new().map(Arc::new)).cloned()
+    }
+
+    /// A client with `options`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] when the extra CA bundle is not PEM or holds no
+    /// certificate, or when no CA certificate at all can be loaded.
+    pub fn with_options(options: &UreqFetchOptions) -> Result<UreqFetch> {
+        let mut roots: Vec<Certificate<'static>> = Vec::new();
+        if !options.only_extra_ca {
+            // Unreadable entries in the system store are skipped, as browsers do.
+            let native = rustls_native_certs::load_native_certs();
+            roots.extend(native.certs.iter().map(|c| Certificate::from_der(c.as_ref()).to_owned()));
+        }
+        if let Some(pem) = &options.extra_ca_pem {
+            let before = roots.len();
+            for item in ureq::tls::parse_pem(pem) {
+                match item {
+                    Ok(PemItem::Certificate(c)) => roots.push(c),
+                    Ok(_) => {}
+                    Err(e) => {
+                        return Err(Error::new(
+                            ErrorKind::InvalidConfig,
+                            format!("the extra CA bundle is not valid PEM: {e}"),
+                        ));
+                    }
+                }
+            }
+            if roots.len() == before {
+                return Err(Error::new(
+                    ErrorKind::InvalidConfig,
+                    "the extra CA bundle holds no certificate",
+                ));
+            }
+        }
+        if roots.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "no trusted CA certificate: the system store is empty and no extra CA bundle was \
+                 given (install ca-certificates or pass a PEM bundle)",
+            ));
+        }
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .root_certs(RootCerts::new_with_certs(&roots))
+            .unversioned_rustls_crypto_provider(Arc::new(
+                rustls::crypto::aws_lc_rs::default_provider(),
+            ))
+            .build();
+        let proxy = if options.ignore_proxy_env { None } else { ureq::Proxy::try_from_env() };
+        let agent = ureq::Agent::config_builder()
+            .tls_config(tls)
+            .proxy(proxy)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .http_status_as_error(false)
+            .user_agent(concat!("mcp-bearer/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        Ok(UreqFetch { agent })
+    }
+}
+
+impl Fetch for UreqFetch {
+    fn fetch(&self, request: &HttpRequest) -> Result<HttpResponse, FetchError> {
+        let timeout = Some(request.timeout);
+        let result = match request.method {
+            Method::Get => {
+                let mut builder = self.agent.get(&request.url);
+                for (k, v) in &request.headers {
+                    builder = builder.header(k, v);
+                }
+                builder.config().timeout_global(timeout).build().call()
+            }
+            Method::Post => {
+                let mut builder = self.agent.post(&request.url);
+                for (k, v) in &request.headers {
+                    builder = builder.header(k, v);
+                }
+                builder.config().timeout_global(timeout).build().send(&request.body[..])
+            }
+        };
+        let mut response = result.map_err(|e| map_error(e, request))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        // Read one byte past the cap so that "exactly at the cap" and "over it" differ.
+        let cap = request.max_response_bytes as u64;
+        let mut body = Vec::new();
+        response
+            .body_mut()
+            .with_config()
+            .limit(u64::MAX)
+            .reader()
+            .take(cap + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| {
+                let text = e.to_string();
+                if text.contains("timeout") || text.contains("timed out") {
+                    FetchError::Timeout(format!("{} timed out reading the body", request.url))
+                } else {
+                    FetchError::Transport(format!("{}: reading the body failed: {text}", request.url))
+                }
+            })?;
+        if body.len() as u64 > cap {
+            return Err(FetchError::TooLarge(format!(
+                "{} answered with more than {} bytes",
+                request.url, request.max_response_bytes
+            )));
+        }
+        Ok(HttpResponse { status, headers, body })
+    }
+}
+
+fn map_error(e: ureq::Error, request: &HttpRequest) -> FetchError {
+    match e {
+        ureq::Error::Timeout(_) => FetchError::Timeout(format!(
+            "{} did not answer within {} ms",
+            request.url,
+            request.timeout.as_millis()
+        )),
+        other => FetchError::Transport(format!("{}: {other}", request.url)),
+    }
+}

@@ -1,0 +1,173 @@
+//! HTTP requests and responses as plain values, and the [`Fetch`] trait that sends them.
+//!
+//! The pure parts of the crate build [`HttpRequest`] values and parse [`HttpResponse`]
+//! values; only an implementation of [`Fetch`] does I/O. [`crate::fetch::UreqFetch`] is the
+//! default; a host that prefers its own HTTP stack implements [`Fetch`] itself or sends the
+//! built requests on its own.
+
+use std::fmt;
+use std::time::Duration;
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl Method {
+    /// The method's name as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request to send: method, URL, headers and body.
+///
+/// `Debug` shows header names but redacts the values of `Authorization` and the body,
+/// which may carry client secrets, codes or tokens.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: String,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, empty for `GET`.
+    pub body: Vec<u8>,
+    /// How long the whole exchange may take. Defaults to 5 s (see [`HttpRequest::get`]).
+    pub timeout: Duration,
+    /// The largest response body accepted; a larger one fails the request.
+    /// Defaults to 1 MiB (see [`HttpRequest::get`]).
+    pub max_response_bytes: usize,
+}
+
+/// Default for [`HttpRequest::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default for [`HttpRequest::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+impl HttpRequest {
+    /// A `GET` of `url` accepting JSON, with the default timeout and size cap.
+    pub fn get(url: impl Into<String>) -> Self {
+        HttpRequest {
+            method: Method::Get,
+            url: url.into(),
+            headers: vec![("Accept".into(), "application/json".into())],
+            body: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// A form-encoded `POST` of `form` to `url` accepting JSON.
+    pub fn post_form(url: impl Into<String>, form: &[(&str, &str)]) -> Self {
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        HttpRequest {
+            method: Method::Post,
+            url: url.into(),
+            headers: vec![
+                ("Accept".into(), "application/json".into()),
+                ("Content-Type".into(), "application/x-www-form-urlencoded".into()),
+            ],
+            body: body.into_bytes(),
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_value(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let sensitive = k.eq_ignore_ascii_case("authorization")
+                    || k.eq_ignore_ascii_case("cookie");
+                (k.as_str(), if sensitive { "<redacted>" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// A response: status, headers and the (size-capped) body.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The HTTP status code.
+    pub status: u16,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_value(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers.len())
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+/// Why a [`Fetch`] failed. Callers map it onto their own [`crate::ErrorKind`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// The exchange did not finish within the request's timeout.
+    Timeout(String),
+    /// The body was larger than the request's `max_response_bytes`.
+    TooLarge(String),
+    /// Any other failure: DNS, connection refused, TLS, a broken response.
+    Transport(String),
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchError::Timeout(m) | FetchError::TooLarge(m) | FetchError::Transport(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+/// Sends an [`HttpRequest`]. Implementations must not follow redirects (a 3xx is returned
+/// as a response), must honour the request's timeout and size cap, and must return non-2xx
+/// statuses as responses rather than errors.
+pub trait Fetch: Send + Sync + fmt::Debug {
+    /// Sends `request` and returns the response.
+    fn fetch(&self, request: &HttpRequest) -> Result<HttpResponse, FetchError>;
+}

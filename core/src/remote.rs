@@ -1,0 +1,413 @@
+//! [`RemoteJwks`]: an identity provider's key set fetched over HTTP and cached.
+//!
+//! Lazy first fetch; a set is fresh for `max_age`; an unknown `kid` or a signature failure
+//! may trigger a refetch at most once per `cooldown`; one fetch is in flight at a time and
+//! concurrent callers wait for it (single flight); when a refresh fails, the last good set keeps
+//! serving for `stale_window` after it went stale, so an identity-provider outage does not lock
+//! every user out.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, ErrorKind, Result};
+use crate::fetch::UreqFetch;
+use crate::http::{Fetch, FetchError, HttpRequest};
+use crate::jwk::{KeySet, KeySetLimits};
+use crate::url_policy;
+
+/// Default for [`RemoteJwksOptions::max_age`].
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(600);
+/// Default for [`RemoteJwksOptions::cooldown`].
+pub const DEFAULT_COOLDOWN: Duration = Duration::from_secs(30);
+/// Default for [`RemoteJwksOptions::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default for [`RemoteJwksOptions::stale_window`].
+pub const DEFAULT_STALE_WINDOW: Duration = Duration::from_secs(3600);
+/// Default for [`RemoteJwksOptions::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 512 * 1024;
+
+/// Options for [`RemoteJwks`]. Every field has a default ([`RemoteJwksOptions::default`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteJwksOptions {
+    /// How long a fetched set is used before it is refetched. Defaults to 10 minutes.
+    pub max_age: Duration,
+    /// The least time between two fetches triggered by an unknown `kid`, a signature
+    /// failure, or a failed fetch. Defaults to 30 seconds.
+    pub cooldown: Duration,
+    /// How long one fetch may take. Defaults to 5 seconds.
+    pub timeout: Duration,
+    /// How long past `max_age` the last good set keeps serving while refreshes fail.
+    /// Defaults to 1 hour; zero disables stale serving.
+    pub stale_window: Duration,
+    /// The largest JWKS document accepted, in bytes. Defaults to 512 KiB.
+    pub max_response_bytes: usize,
+    /// The largest number of keys in the set. Defaults to 100.
+    pub max_keys: usize,
+    /// Allow plain `http` to a host that is not loopback. Defaults to `false`: keys fetched
+    /// over plain HTTP can be replaced by anyone on the path.
+    pub dangerous_allow_insecure_http: bool,
+}
+
+impl Default for RemoteJwksOptions {
+    fn default() -> Self {
+        RemoteJwksOptions {
+            max_age: DEFAULT_MAX_AGE,
+            cooldown: DEFAULT_COOLDOWN,
+            timeout: DEFAULT_TIMEOUT,
+            stale_window: DEFAULT_STALE_WINDOW,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_keys: crate::jwk::DEFAULT_MAX_KEYS,
+            dangerous_allow_insecure_http: false,
+        }
+    }
+}
+
+/// A key set as fetched at one moment.
+#[derive(Debug, Clone)]
+pub struct KeySnapshot {
+    /// The parsed keys.
+    pub keys: Arc<KeySet>,
+    /// Increases by one with every successful fetch; tells sets apart cheaply.
+    pub generation: u64,
+    /// When the set was fetched (clock time since the Unix epoch).
+    pub fetched_at: Duration,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    current: Option<KeySnapshot>,
+    last_attempt: Option<Duration>,
+    last_error: Option<Error>,
+    in_flight: bool,
+    /// Counts finished fetches, so that a waiter can tell its fetch has completed.
+    finished: u64,
+    /// The outcome of the most recent fetch, for callers that waited on it.
+    last_outcome: Option<Result<KeySnapshot>>,
+    generation: u64,
+}
+
+/// A JWKS fetched from a URL and cached. `Send + Sync`; share it behind an `Arc`.
+pub struct RemoteJwks {
+    url: String,
+    options: RemoteJwksOptions,
+    fetch: Arc<dyn Fetch>,
+    clock: Arc<dyn Clock>,
+    state: Mutex<State>,
+    done: Condvar,
+}
+
+impl fmt::Debug for RemoteJwks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RemoteJwks")
+            .field("url", &self.url)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a refetch is asked for; decides whether the cooldown applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    /// No set yet, or the set is past `max_age`.
+    Expired,
+    /// An unknown `kid` or a signature failure: at most once per cooldown.
+    Miss,
+    /// The caller asked (prefetch): always fetch, still single flight.
+    Forced,
+}
+
+impl RemoteJwks {
+    /// A key set at `url` fetched with the shared [`UreqFetch`] and the system clock.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] when the URL is not `https` (or `http` to a loopback
+    /// host), or when the HTTP client cannot be built.
+    pub fn new(url: &str, options: RemoteJwksOptions) -> Result<RemoteJwks> {
+        let fetch: Arc<dyn Fetch> = UreqFetch::shared()?;
+        RemoteJwks::with_parts(url, options, fetch, Arc::new(SystemClock))
+    }
+
+    /// A key set at `url` fetched with `fetch` and timed with `clock`.
+    ///
+    /// # Errors
+    /// As [`RemoteJwks::new`].
+    pub fn with_parts(
+        url: &str,
+        options: RemoteJwksOptions,
+        fetch: Arc<dyn Fetch>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<RemoteJwks> {
+        url_policy::check_fetch_url(url, "JWKS", options.dangerous_allow_insecure_http)?;
+        if options.max_keys == 0 || options.max_response_bytes == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "max_keys and max_response_bytes must be greater than zero",
+            ));
+        }
+        Ok(RemoteJwks {
+            url: url.to_owned(),
+            options,
+            fetch,
+            clock,
+            state: Mutex::new(State::default()),
+            done: Condvar::new(),
+        })
+    }
+
+    /// The JWKS URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &RemoteJwksOptions {
+        &self.options
+    }
+
+    /// The clock this set is timed with.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// The set if one was fetched within `max_age`; never does I/O.
+    pub fn fresh(&self) -> Option<KeySnapshot> {
+        let now = self.clock.now();
+        let st = self.state.lock();
+        st.current.as_ref().filter(|s| self.is_fresh(s, now)).cloned()
+    }
+
+    /// The set if one may still be used: fresh, or stale within the stale window after a
+    /// failed refresh. Never does I/O.
+    pub fn usable(&self) -> Option<KeySnapshot> {
+        let now = self.clock.now();
+        let st = self.state.lock();
+        st.current.as_ref().filter(|s| self.within_stale_window(s, now)).cloned()
+    }
+
+    /// How many fetches have finished, successful or not. For diagnostics and tests.
+    pub fn fetch_count(&self) -> u64 {
+        self.state.lock().finished
+    }
+
+    /// The current set, fetching it when there is none yet or it is past `max_age`.
+    ///
+    /// # Errors
+    /// The fetch's error ([`ErrorKind::JwksTimeout`], [`ErrorKind::JwksFetchFailed`],
+    /// [`ErrorKind::JwksInvalid`]) when there is no set to fall back on.
+    pub fn keys(&self) -> Result<KeySnapshot> {
+        if let Some(s) = self.fresh() {
+            return Ok(s);
+        }
+        self.refetch(Trigger::Expired)?.ok_or_else(|| {
+            Error::new(ErrorKind::JwksFetchFailed, "the JWKS could not be fetched")
+        })
+    }
+
+    /// Refetches because a token's `kid` is unknown or its signature failed under the cached
+    /// key (some providers reuse a `kid` for a new key). Returns `Ok(None)` when the cooldown
+    /// does not allow a fetch yet, or when the fetched set is the one already held.
+    ///
+    /// # Errors
+    /// The fetch's error when there is no set to fall back on.
+    pub fn refresh_after_miss(&self, seen_generation: u64) -> Result<Option<KeySnapshot>> {
+        {
+            let st = self.state.lock();
+            // Another caller already refreshed since this one looked: use that set.
+            if let Some(cur) = &st.current {
+                if cur.generation != seen_generation {
+                    return Ok(Some(cur.clone()));
+                }
+            }
+        }
+        Ok(self.refetch(Trigger::Miss)?.filter(|s| s.generation != seen_generation))
+    }
+
+    /// Fetches now (single flight, no cooldown), e.g. to warm the cache at start-up.
+    ///
+    /// # Errors
+    /// The fetch's error.
+    pub fn refresh(&self) -> Result<KeySnapshot> {
+        self.refetch(Trigger::Forced)?.ok_or_else(|| {
+            Error::new(ErrorKind::JwksFetchFailed, "the JWKS could not be fetched")
+        })
+    }
+
+    fn is_fresh(&self, s: &KeySnapshot, now: Duration) -> bool {
+        now < s.fetched_at.saturating_add(self.options.max_age)
+    }
+
+    fn within_stale_window(&self, s: &KeySnapshot, now: Duration) -> bool {
+        now < s.fetched_at.saturating_add(self.options.max_age).saturating_add(self.options.stale_window)
+    }
+
+    /// Either waits for the fetch in flight and returns its outcome, or marks a fetch as
+    /// started by this caller (returns `None`; the caller must then call `run_fetch`).
+    fn start_or_wait(&self, st: &mut parking_lot::MutexGuard<'_, State>) -> Option<Result<KeySnapshot>> {
+        if st.in_flight {
+            let seq = st.finished;
+            // Bounded: a fetch cannot outlive its timeout by much, and a waiter must not hang.
+            let limit = self.options.timeout.saturating_add(Duration::from_secs(2));
+            let deadline = std::time::Instant::now() + limit;
+            while st.in_flight && st.finished == seq {
+                if self.done.wait_until(st, deadline).timed_out() {
+                    return Some(Err(Error::new(
+                        ErrorKind::JwksTimeout,
+                        format!("waited {} ms for the JWKS fetch of {}", limit.as_millis(), self.url),
+                    )
+                    .with_reason("timeout")));
+                }
+            }
+            return Some(st.last_outcome.clone().unwrap_or_else(|| {
+                Err(Error::new(ErrorKind::JwksFetchFailed, "the JWKS fetch did not finish"))
+            }));
+        }
+        st.in_flight = true;
+        None
+    }
+
+    fn refetch(&self, trigger: Trigger) -> Result<Option<KeySnapshot>> {
+        let now = self.clock.now();
+        let mut st = self.state.lock();
+        if let Some(cur) = &st.current {
+            if trigger == Trigger::Expired && self.is_fresh(cur, now) {
+                return Ok(Some(cur.clone()));
+            }
+        }
+        let cooling = st
+            .last_attempt
+            .is_some_and(|t| now < t.saturating_add(self.options.cooldown));
+        let blocked = match trigger {
+            Trigger::Forced => false,
+            Trigger::Miss => cooling,
+            // An expired set is refetched at once unless the last attempt failed recently:
+            // a dead endpoint must not be hammered by every request.
+            Trigger::Expired => cooling && st.last_error.is_some(),
+        };
+        if blocked && !st.in_flight {
+            return match (&st.current, trigger) {
+                (Some(_), Trigger::Miss) => Ok(None),
+                (Some(cur), _) if self.within_stale_window(cur, now) => Ok(Some(cur.clone())),
+                _ => Err(st.last_error.clone().unwrap_or_else(|| {
+                    Error::new(ErrorKind::JwksFetchFailed, "the JWKS is not available")
+                })),
+            };
+        }
+        let outcome = match self.start_or_wait(&mut st) {
+            Some(outcome) => outcome,
+            None => {
+                drop(st);
+                self.run_fetch()
+            }
+        };
+        if trigger == Trigger::Forced {
+            return outcome.map(Some);
+        }
+        self.fallback(outcome, now).map(Some)
+    }
+
+    /// A failed fetch falls back to the last good set while it is within the stale window.
+    fn fallback(&self, outcome: Result<KeySnapshot>, now: Duration) -> Result<KeySnapshot> {
+        match outcome {
+            Ok(s) => Ok(s),
+            Err(e) => {
+                let st = self.state.lock();
+                match &st.current {
+                    Some(cur) if self.within_stale_window(cur, now) => Ok(cur.clone()),
+                    _ => Err(e),
+                }
+            }
+        }
+    }
+
+    /// Runs one fetch; the caller has set `in_flight`. Always clears it and wakes waiters,
+    /// even if the fetch panics.
+    fn run_fetch(&self) -> Result<KeySnapshot> {
+        struct Unwind<'a>(&'a RemoteJwks, bool);
+        impl Drop for Unwind<'_> {
+            fn drop(&mut self) {
+                if self.1 {
+                    let e = Error::new(ErrorKind::JwksFetchFailed, "the JWKS fetch panicked");
+                    let _ = self.0.complete(Err(e));
+                }
+            }
+        }
+        let mut guard = Unwind(self, true);
+        let fetched = self.fetch_once();
+        guard.1 = false;
+        self.complete(fetched)
+    }
+
+    fn complete(&self, fetched: Result<KeySet>) -> Result<KeySnapshot> {
+        let now = self.clock.now();
+        let mut st = self.state.lock();
+        st.in_flight = false;
+        st.finished += 1;
+        st.last_attempt = Some(now);
+        let outcome = match fetched {
+            Ok(keys) => {
+                st.generation += 1;
+                let snap =
+                    KeySnapshot { keys: Arc::new(keys), generation: st.generation, fetched_at: now };
+                st.current = Some(snap.clone());
+                st.last_error = None;
+                Ok(snap)
+            }
+            Err(e) => {
+                st.last_error = Some(e.clone());
+                Err(e)
+            }
+        };
+        st.last_outcome = Some(outcome.clone());
+        self.done.notify_all();
+        outcome
+    }
+
+    fn fetch_once(&self) -> Result<KeySet> {
+        let mut request = HttpRequest::get(&self.url);
+        request.timeout = self.options.timeout;
+        request.max_response_bytes = self.options.max_response_bytes;
+        let response = self.fetch.fetch(&request).map_err(|e| match e {
+            FetchError::Timeout(m) => {
+                Error::new(ErrorKind::JwksTimeout, format!("JWKS fetch timed out: {m}"))
+                    .with_reason("timeout")
+            }
+            FetchError::TooLarge(m) => Error::new(
+                ErrorKind::JwksFetchFailed,
+                format!("JWKS response too large: {m} (raise max_response_bytes if this is right)"),
+            )
+            .with_reason("too_large"),
+            FetchError::Transport(m) => {
+                Error::new(ErrorKind::JwksFetchFailed, format!("JWKS fetch failed: {m}"))
+                    .with_reason("transport")
+            }
+        })?;
+        match response.status {
+            200 => {}
+            300..=399 => {
+                return Err(Error::new(
+                    ErrorKind::JwksFetchFailed,
+                    format!(
+                        "JWKS endpoint {} redirected (HTTP {}) to {}; redirects are not followed: \
+                         configure the final URL",
+                        self.url,
+                        response.status,
+                        response.header("location").unwrap_or("nowhere")
+                    ),
+                )
+                .with_reason("redirect"));
+            }
+            status => {
+                return Err(Error::new(
+                    ErrorKind::JwksFetchFailed,
+                    format!("JWKS endpoint {} answered HTTP {status}", self.url),
+                )
+                .with_reason("http_status"));
+            }
+        }
+        KeySet::from_slice(&response.body, KeySetLimits { max_keys: self.options.max_keys })
+    }
+}
