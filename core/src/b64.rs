@@ -19,5 +19,6 @@ pub fn decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
 
 /// Whether every byte of `text` is in the base64url alphabet.
 pub(crate) fn is_alphabet(text: &str) -> bool {
-    text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

@@ -25,7 +25,9 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> Duration {
         // A clock before 1970 is a broken host; treat it as the epoch rather than panic.
-        SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
     }
 }
 
@@ -38,12 +40,15 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock standing at `secs` seconds after the Unix epoch.
     pub fn at_secs(secs: u64) -> Self {
-        ManualClock { millis: AtomicU64::new(secs.saturating_mul(1000)) }
+        ManualClock {
+            millis: AtomicU64::new(secs.saturating_mul(1000)),
+        }
     }
 
     /// Moves the clock to `secs` seconds after the Unix epoch.
     pub fn set_secs(&self, secs: u64) {
-        self.millis.store(secs.saturating_mul(1000), Ordering::SeqCst);
+        self.millis
+            .store(secs.saturating_mul(1000), Ordering::SeqCst);
     }
 
     /// Moves the clock forward by `by`.

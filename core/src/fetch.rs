@@ -66,7 +66,9 @@ impl UreqFetch {
     /// As [`UreqFetch::new`].
     pub fn shared() -> Result<Arc<UreqFetch>> {
         static SHARED: OnceCell<Arc<UreqFetch>> = OnceCell::new();
-        SHARED.get_or_try_init(|| UreqFetch::new().map(Arc::new)).cloned()
+        SHARED
+            .get_or_try_init(|| UreqFetch::new().map(Arc::new))
+            .cloned()
     }
 
     /// A client with `options`.
@@ -79,7 +81,12 @@ impl UreqFetch {
         if !options.only_extra_ca {
             // Unreadable entries in the system store are skipped, as browsers do.
             let native = rustls_native_certs::load_native_certs();
-            roots.extend(native.certs.iter().map(|c| Certificate::from_der(c.as_ref()).to_owned()));
+            roots.extend(
+                native
+                    .certs
+                    .iter()
+                    .map(|c| Certificate::from_der(c.as_ref()).to_owned()),
+            );
         }
         if let Some(pem) = &options.extra_ca_pem {
             let before = roots.len();
@@ -116,7 +123,11 @@ impl UreqFetch {
                 rustls::crypto::aws_lc_rs::default_provider(),
             ))
             .build();
-        let proxy = if options.ignore_proxy_env { None } else { ureq::Proxy::try_from_env() };
+        let proxy = if options.ignore_proxy_env {
+            None
+        } else {
+            ureq::Proxy::try_from_env()
+        };
         let agent = ureq::Agent::config_builder()
             .tls_config(tls)
             .proxy(proxy)
@@ -146,7 +157,11 @@ impl Fetch for UreqFetch {
                 for (k, v) in &request.headers {
                     builder = builder.header(k, v);
                 }
-                builder.config().timeout_global(timeout).build().send(&request.body[..])
+                builder
+                    .config()
+                    .timeout_global(timeout)
+                    .build()
+                    .send(&request.body[..])
             }
         };
         let mut response = result.map_err(|e| map_error(e, request))?;
@@ -154,7 +169,12 @@ impl Fetch for UreqFetch {
         let headers = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         // Read one byte past the cap so that "exactly at the cap" and "over it" differ.
         let cap = request.max_response_bytes as u64;
@@ -171,7 +191,10 @@ impl Fetch for UreqFetch {
                 if text.contains("timeout") || text.contains("timed out") {
                     FetchError::Timeout(format!("{} timed out reading the body", request.url))
                 } else {
-                    FetchError::Transport(format!("{}: reading the body failed: {text}", request.url))
+                    FetchError::Transport(format!(
+                        "{}: reading the body failed: {text}",
+                        request.url
+                    ))
                 }
             })?;
         if body.len() as u64 > cap {
@@ -180,7 +203,11 @@ impl Fetch for UreqFetch {
                 request.url, request.max_response_bytes
             )));
         }
-        Ok(HttpResponse { status, headers, body })
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 

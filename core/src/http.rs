@@ -68,13 +68,18 @@ impl HttpRequest {
 
     /// A form-encoded `POST` of `form` to `url` accepting JSON.
     pub fn post_form(url: impl Into<String>, form: &[(&str, &str)]) -> Self {
-        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
         HttpRequest {
             method: Method::Post,
             url: url.into(),
             headers: vec![
                 ("Accept".into(), "application/json".into()),
-                ("Content-Type".into(), "application/x-www-form-urlencoded".into()),
+                (
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ),
             ],
             body: body.into_bytes(),
             timeout: DEFAULT_TIMEOUT,
@@ -94,9 +99,12 @@ impl fmt::Debug for HttpRequest {
             .headers
             .iter()
             .map(|(k, v)| {
-                let sensitive = k.eq_ignore_ascii_case("authorization")
-                    || k.eq_ignore_ascii_case("cookie");
-                (k.as_str(), if sensitive { "<redacted>" } else { v.as_str() })
+                let sensitive =
+                    k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("cookie");
+                (
+                    k.as_str(),
+                    if sensitive { "<redacted>" } else { v.as_str() },
+                )
             })
             .collect();
         f.debug_struct("HttpRequest")
@@ -138,7 +146,10 @@ impl fmt::Debug for HttpResponse {
 }
 
 fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// Why a [`Fetch`] failed. Callers map it onto their own [`crate::ErrorKind`].

@@ -346,7 +346,9 @@ impl Jwk {
             alg: None,
             key_use: None,
             key_ops: None,
-            material: Material::Oct { secret: secret.to_vec() },
+            material: Material::Oct {
+                secret: secret.to_vec(),
+            },
             // A digest of the secret identifies it for cache eviction without revealing it.
             thumbprint,
             parsed: Default::default(),
@@ -362,7 +364,10 @@ impl Jwk {
         let alg = match str_member(obj, "alg")? {
             None => None,
             Some(name) => Some(Algorithm::from_name(name).ok_or_else(|| {
-                Error::new(ErrorKind::NotSupported, format!("JWK \"alg\" {name:?} is not supported"))
+                Error::new(
+                    ErrorKind::NotSupported,
+                    format!("JWK \"alg\" {name:?} is not supported"),
+                )
             })?),
         };
         let kid = str_member(obj, "kid")?.map(str::to_owned);
@@ -379,7 +384,10 @@ impl Jwk {
                     .collect::<Result<Vec<_>>>()?,
             ),
             Some(_) => {
-                return Err(Error::new(ErrorKind::InvalidKey, "JWK \"key_ops\" must be an array"));
+                return Err(Error::new(
+                    ErrorKind::InvalidKey,
+                    "JWK \"key_ops\" must be an array",
+                ));
             }
         };
         let (material, kty, thumb_input) = match kty {
@@ -445,9 +453,15 @@ impl Jwk {
                 }
                 let x = b64_member(obj, "x")?;
                 if x.len() != 32 {
-                    return Err(Error::new(ErrorKind::InvalidKey, "Ed25519 \"x\" must be 32 bytes"));
+                    return Err(Error::new(
+                        ErrorKind::InvalidKey,
+                        "Ed25519 \"x\" must be 32 bytes",
+                    ));
                 }
-                let thumb = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, b64::encode(&x));
+                let thumb = format!(
+                    r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#,
+                    b64::encode(&x)
+                );
                 (Material::Okp { x }, KeyType::Okp, thumb)
             }
             "oct" if allow_oct => {
@@ -476,8 +490,10 @@ impl Jwk {
                 ));
             }
         }
-        let thumbprint =
-            b64::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, thumb_input.as_bytes()));
+        let thumbprint = b64::encode(aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            thumb_input.as_bytes(),
+        ));
         let jwk = Jwk {
             kid,
             kty,
@@ -509,7 +525,10 @@ impl Jwk {
                 _ => Algorithm::RS256,
             });
             if jwk.parsed_key(probe).is_none() {
-                return Err(Error::new(ErrorKind::InvalidKey, "the JWK's key material is invalid"));
+                return Err(Error::new(
+                    ErrorKind::InvalidKey,
+                    "the JWK's key material is invalid",
+                ));
             }
         }
         Ok(jwk)
@@ -594,9 +613,12 @@ impl Jwk {
             .get_or_init(|| match &self.material {
                 Material::Rsa { n, e } => {
                     let params = alg.rsa_parameters()?;
-                    RsaPublicKeyComponents { n: n.as_slice(), e: e.as_slice() }
-                        .to_parsed_public_key(params)
-                        .ok()
+                    RsaPublicKeyComponents {
+                        n: n.as_slice(),
+                        e: e.as_slice(),
+                    }
+                    .to_parsed_public_key(params)
+                    .ok()
                 }
                 Material::Ec { point, .. } => ParsedPublicKey::new(alg.verification()?, point).ok(),
                 Material::Okp { x } => ParsedPublicKey::new(alg.verification()?, x).ok(),
@@ -645,7 +667,9 @@ pub struct KeySetLimits {
 
 impl Default for KeySetLimits {
     fn default() -> Self {
-        KeySetLimits { max_keys: DEFAULT_MAX_KEYS }
+        KeySetLimits {
+            max_keys: DEFAULT_MAX_KEYS,
+        }
     }
 }
 
@@ -667,7 +691,10 @@ impl KeySet {
     /// more members than `limits.max_keys`. Unusable members are skipped, not errors.
     pub fn from_slice(bytes: &[u8], limits: KeySetLimits) -> Result<KeySet> {
         let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::new(ErrorKind::JwksInvalid, format!("the JWKS is not valid JSON: {e}"))
+            Error::new(
+                ErrorKind::JwksInvalid,
+                format!("the JWKS is not valid JSON: {e}"),
+            )
         })?;
         KeySet::from_json(&value, limits)
     }
@@ -678,12 +705,19 @@ impl KeySet {
     /// As [`KeySet::from_slice`].
     pub fn from_json(value: &Value, limits: KeySetLimits) -> Result<KeySet> {
         let keys = value.get("keys").and_then(Value::as_array).ok_or_else(|| {
-            Error::new(ErrorKind::JwksInvalid, "the JWKS has no \"keys\" array (RFC 7517 §5)")
+            Error::new(
+                ErrorKind::JwksInvalid,
+                "the JWKS has no \"keys\" array (RFC 7517 §5)",
+            )
         })?;
         if keys.len() > limits.max_keys {
             return Err(Error::new(
                 ErrorKind::JwksInvalid,
-                format!("the JWKS has {} keys; the limit is {}", keys.len(), limits.max_keys),
+                format!(
+                    "the JWKS has {} keys; the limit is {}",
+                    keys.len(),
+                    limits.max_keys
+                ),
             ));
         }
         let mut set = KeySet::default();
@@ -702,7 +736,10 @@ impl KeySet {
 
     /// A set of the given keys.
     pub fn from_keys(keys: Vec<Jwk>) -> KeySet {
-        KeySet { keys, skipped: Vec::new() }
+        KeySet {
+            keys,
+            skipped: Vec::new(),
+        }
     }
 
     /// The usable keys.
@@ -743,7 +780,10 @@ fn str_member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<Option<&'a 
     match obj.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::new(ErrorKind::InvalidKey, format!("JWK \"{name}\" must be a string"))),
+        Some(_) => Err(Error::new(
+            ErrorKind::InvalidKey,
+            format!("JWK \"{name}\" must be a string"),
+        )),
     }
 }
 
@@ -751,7 +791,10 @@ fn b64_member(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
     let s = str_member(obj, name)?
         .ok_or_else(|| Error::new(ErrorKind::InvalidKey, format!("JWK has no \"{name}\"")))?;
     b64::decode(s).map_err(|_| {
-        Error::new(ErrorKind::InvalidKey, format!("JWK \"{name}\" is not valid base64url"))
+        Error::new(
+            ErrorKind::InvalidKey,
+            format!("JWK \"{name}\" is not valid base64url"),
+        )
     })
 }
 
@@ -783,7 +826,10 @@ mod tests {
             "e": "AQAB", "alg": "RS256", "kid": "2011-04-29"
         });
         let k = Jwk::from_json(&jwk).unwrap();
-        assert_eq!(k.thumbprint(), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+        assert_eq!(
+            k.thumbprint(),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+        );
         assert_eq!(k.rsa_bits(), Some(2048));
     }
 

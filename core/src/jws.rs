@@ -85,16 +85,30 @@ impl<'a> CompactJws<'a> {
             .split_once('.')
             .ok_or_else(|| Error::new(ErrorKind::JwsInvalid, "the JWS has no payload"))?;
         let header_bytes = b64::decode(header_b64).map_err(|_| {
-            Error::new(ErrorKind::JwsInvalid, "the JWS protected header is not valid base64url")
+            Error::new(
+                ErrorKind::JwsInvalid,
+                "the JWS protected header is not valid base64url",
+            )
         })?;
         let raw: Map<String, Value> = serde_json::from_slice(&header_bytes).map_err(|_| {
-            Error::new(ErrorKind::JwsInvalid, "the JWS protected header is not a JSON object")
+            Error::new(
+                ErrorKind::JwsInvalid,
+                "the JWS protected header is not a JSON object",
+            )
         })?;
         let header = check_header(raw, algorithms)?;
         let signature = b64::decode(signature_b64).map_err(|_| {
-            Error::new(ErrorKind::JwsInvalid, "the JWS signature is not valid base64url")
+            Error::new(
+                ErrorKind::JwsInvalid,
+                "the JWS signature is not valid base64url",
+            )
         })?;
-        Ok(CompactJws { signing_input, payload_b64, signature, header })
+        Ok(CompactJws {
+            signing_input,
+            payload_b64,
+            signature,
+            header,
+        })
     }
 
     /// The checked protected header.
@@ -120,7 +134,11 @@ impl<'a> CompactJws<'a> {
                     format!(
                         "more than {max_candidates} keys could verify this {alg} token{}; give \
                          the token a \"kid\" or raise the candidate limit",
-                        if kid.is_some() { " (several keys share its kid)" } else { " (it has no kid)" }
+                        if kid.is_some() {
+                            " (several keys share its kid)"
+                        } else {
+                            " (it has no kid)"
+                        }
                     ),
                 ));
             }
@@ -148,7 +166,10 @@ impl<'a> CompactJws<'a> {
     /// [`ErrorKind::JwsInvalid`] when the payload is not base64url.
     pub fn payload(&self) -> Result<Vec<u8>> {
         b64::decode(self.payload_b64).map_err(|_| {
-            Error::new(ErrorKind::JwsInvalid, "the JWS payload is not valid base64url")
+            Error::new(
+                ErrorKind::JwsInvalid,
+                "the JWS payload is not valid base64url",
+            )
         })
     }
 
@@ -163,7 +184,11 @@ fn no_matching_key(alg: Algorithm, kid: Option<&str>, keys: &KeySet) -> Error {
     let message = match kid {
         Some(kid) => format!(
             "no key in the JWKS has kid {kid:?} and fits {alg}; the JWKS offers kids [{}]",
-            offered.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ")
+            offered
+                .iter()
+                .map(|k| format!("{k:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         None => format!("no key in the JWKS fits {alg} (the token has no kid)"),
     };
@@ -177,20 +202,32 @@ fn no_matching_key(alg: Algorithm, kid: Option<&str>, keys: &KeySet) -> Error {
 fn check_header(raw: Map<String, Value>, algorithms: &[Algorithm]) -> Result<JwsHeader> {
     let alg_name = match raw.get("alg") {
         Some(Value::String(s)) => s.as_str(),
-        Some(_) => return Err(Error::new(ErrorKind::JwsInvalid, "the JWS \"alg\" must be a string")),
-        None => return Err(Error::new(ErrorKind::JwsInvalid, "the JWS header has no \"alg\"")),
+        Some(_) => {
+            return Err(Error::new(
+                ErrorKind::JwsInvalid,
+                "the JWS \"alg\" must be a string",
+            ));
+        }
+        None => {
+            return Err(Error::new(
+                ErrorKind::JwsInvalid,
+                "the JWS header has no \"alg\"",
+            ));
+        }
     };
     let allowed: Vec<&str> = algorithms.iter().map(|a| a.name()).collect();
-    let alg = Algorithm::from_name(alg_name).filter(|a| algorithms.contains(a)).ok_or_else(|| {
-        Error::new(
-            ErrorKind::AlgNotAllowed,
-            format!(
-                "\"alg\" {alg_name:?} is not allowed; this verifier accepts [{}]",
-                allowed.join(", ")
-            ),
-        )
-        .with_values(allowed.join(", "), alg_name)
-    })?;
+    let alg = Algorithm::from_name(alg_name)
+        .filter(|a| algorithms.contains(a))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::AlgNotAllowed,
+                format!(
+                    "\"alg\" {alg_name:?} is not allowed; this verifier accepts [{}]",
+                    allowed.join(", ")
+                ),
+            )
+            .with_values(allowed.join(", "), alg_name)
+        })?;
     if let Some(crit) = raw.get("crit") {
         // No extension is understood, so any `crit` must be rejected (RFC 7515 §4.1.11).
         return Err(Error::new(
@@ -210,12 +247,22 @@ fn check_header(raw: Map<String, Value>, algorithms: &[Algorithm]) -> Result<Jws
     let kid = match raw.get("kid") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(Error::new(ErrorKind::JwsInvalid, "the JWS \"kid\" must be a string")),
+        Some(_) => {
+            return Err(Error::new(
+                ErrorKind::JwsInvalid,
+                "the JWS \"kid\" must be a string",
+            ));
+        }
     };
     let typ = match raw.get("typ") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(Error::new(ErrorKind::JwsInvalid, "the JWS \"typ\" must be a string")),
+        Some(_) => {
+            return Err(Error::new(
+                ErrorKind::JwsInvalid,
+                "the JWS \"typ\" must be a string",
+            ));
+        }
     };
     Ok(JwsHeader { alg, kid, typ, raw })
 }
@@ -254,5 +301,9 @@ pub fn verify_jws_with_budget(
     let jws = CompactJws::parse(compact, algorithms)?;
     let key = jws.verify_signature(keys, max_candidates)?;
     let payload = jws.payload()?;
-    Ok(VerifiedJws { key_thumbprint: key.thumbprint().to_owned(), payload, header: jws.header })
+    Ok(VerifiedJws {
+        key_thumbprint: key.thumbprint().to_owned(),
+        payload,
+        header: jws.header,
+    })
 }

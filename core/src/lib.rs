@@ -1,11 +1,58 @@
-//! placeholder
+//! Bearer-token verification for MCP (Model Context Protocol) servers.
+//!
+//! A remote MCP server checks the bearer token of every request: the signature against the
+//! identity provider's JWKS, the issuer, the audience bound to this server, the expiry and
+//! the scopes. This crate does that once, for every language binding:
+//!
+//! - [`jwk`]: JWK/JWKS parsing and key selection bound to the token's algorithm;
+//! - [`remote::RemoteJwks`]: the provider's key set fetched and cached, with single flight,
+//!   rotation, cooldown and a stale window;
+//! - [`jws`]: the JWS layer (`verify_jws`);
+//! - [`Verifier`]: the JWT claim policy, with a verified-token cache;
+//! - [`Error`]: one error type with stable codes ([`all_codes`]).
+//!
+//! The core is synchronous and sans-I/O where it can be: I/O goes through [`http::Fetch`]
+//! and time through [`clock::Clock`].
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use mcp_bearer::{KeySource, RemoteJwks, RemoteJwksOptions, Verifier, VerifierOptions};
+//!
+//! let jwks = RemoteJwks::new("https://idp.example.com/.well-known/jwks.json",
+//!                            RemoteJwksOptions::default())?;
+//! let verifier = Verifier::new(
+//!     KeySource::Remote(Arc::new(jwks)),
+//!     VerifierOptions {
+//!         issuers: vec!["https://idp.example.com/".into()],
+//!         audiences: vec!["https://mcp.example.com/mcp".into()],
+//!         ..VerifierOptions::default()
+//!     },
+//! )?;
+//! # let bearer = "";
+//! match verifier.verify(bearer) {
+//!     Ok(token) => println!("hello {:?}", token.subject()),
+//!     Err(e) => println!("{} {}: {}", e.http_status(), e.code(), e.message()),
+//! }
+//! # Ok::<(), mcp_bearer::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod b64;
+mod cache;
 pub mod clock;
 pub mod error;
-pub mod http;
-pub use error::{Error, ErrorKind, Result, all_codes};
-pub mod b64;
 pub mod fetch;
+pub mod http;
 pub mod jwk;
 pub mod jws;
 pub mod remote;
+pub mod sign;
 pub mod url_policy;
+pub mod verify;
+
+pub use error::{Error, ErrorKind, Result, all_codes};
+pub use jwk::{Algorithm, Jwk, KeySet};
+pub use jws::verify_jws;
+pub use remote::{RemoteJwks, RemoteJwksOptions};
+pub use sign::SigningKey;
+pub use verify::{KeySource, TypPolicy, VerifiedToken, Verifier, VerifierOptions};

@@ -177,7 +177,10 @@ impl RemoteJwks {
     pub fn fresh(&self) -> Option<KeySnapshot> {
         let now = self.clock.now();
         let st = self.state.lock();
-        st.current.as_ref().filter(|s| self.is_fresh(s, now)).cloned()
+        st.current
+            .as_ref()
+            .filter(|s| self.is_fresh(s, now))
+            .cloned()
     }
 
     /// The set if one may still be used: fresh, or stale within the stale window after a
@@ -185,7 +188,10 @@ impl RemoteJwks {
     pub fn usable(&self) -> Option<KeySnapshot> {
         let now = self.clock.now();
         let st = self.state.lock();
-        st.current.as_ref().filter(|s| self.within_stale_window(s, now)).cloned()
+        st.current
+            .as_ref()
+            .filter(|s| self.within_stale_window(s, now))
+            .cloned()
     }
 
     /// How many fetches have finished, successful or not. For diagnostics and tests.
@@ -202,9 +208,8 @@ impl RemoteJwks {
         if let Some(s) = self.fresh() {
             return Ok(s);
         }
-        self.refetch(Trigger::Expired)?.ok_or_else(|| {
-            Error::new(ErrorKind::JwksFetchFailed, "the JWKS could not be fetched")
-        })
+        self.refetch(Trigger::Expired)?
+            .ok_or_else(|| Error::new(ErrorKind::JwksFetchFailed, "the JWKS could not be fetched"))
     }
 
     /// Refetches because a token's `kid` is unknown or its signature failed under the cached
@@ -223,7 +228,9 @@ impl RemoteJwks {
                 }
             }
         }
-        Ok(self.refetch(Trigger::Miss)?.filter(|s| s.generation != seen_generation))
+        Ok(self
+            .refetch(Trigger::Miss)?
+            .filter(|s| s.generation != seen_generation))
     }
 
     /// Fetches now (single flight, no cooldown), e.g. to warm the cache at start-up.
@@ -231,9 +238,8 @@ impl RemoteJwks {
     /// # Errors
     /// The fetch's error.
     pub fn refresh(&self) -> Result<KeySnapshot> {
-        self.refetch(Trigger::Forced)?.ok_or_else(|| {
-            Error::new(ErrorKind::JwksFetchFailed, "the JWKS could not be fetched")
-        })
+        self.refetch(Trigger::Forced)?
+            .ok_or_else(|| Error::new(ErrorKind::JwksFetchFailed, "the JWKS could not be fetched"))
     }
 
     fn is_fresh(&self, s: &KeySnapshot, now: Duration) -> bool {
@@ -241,12 +247,18 @@ impl RemoteJwks {
     }
 
     fn within_stale_window(&self, s: &KeySnapshot, now: Duration) -> bool {
-        now < s.fetched_at.saturating_add(self.options.max_age).saturating_add(self.options.stale_window)
+        now < s
+            .fetched_at
+            .saturating_add(self.options.max_age)
+            .saturating_add(self.options.stale_window)
     }
 
     /// Either waits for the fetch in flight and returns its outcome, or marks a fetch as
     /// started by this caller (returns `None`; the caller must then call `run_fetch`).
-    fn start_or_wait(&self, st: &mut parking_lot::MutexGuard<'_, State>) -> Option<Result<KeySnapshot>> {
+    fn start_or_wait(
+        &self,
+        st: &mut parking_lot::MutexGuard<'_, State>,
+    ) -> Option<Result<KeySnapshot>> {
         if st.in_flight {
             let seq = st.finished;
             // Bounded: a fetch cannot outlive its timeout by much, and a waiter must not hang.
@@ -256,13 +268,20 @@ impl RemoteJwks {
                 if self.done.wait_until(st, deadline).timed_out() {
                     return Some(Err(Error::new(
                         ErrorKind::JwksTimeout,
-                        format!("waited {} ms for the JWKS fetch of {}", limit.as_millis(), self.url),
+                        format!(
+                            "waited {} ms for the JWKS fetch of {}",
+                            limit.as_millis(),
+                            self.url
+                        ),
                     )
                     .with_reason("timeout")));
                 }
             }
             return Some(st.last_outcome.clone().unwrap_or_else(|| {
-                Err(Error::new(ErrorKind::JwksFetchFailed, "the JWKS fetch did not finish"))
+                Err(Error::new(
+                    ErrorKind::JwksFetchFailed,
+                    "the JWKS fetch did not finish",
+                ))
             }));
         }
         st.in_flight = true;
@@ -350,8 +369,11 @@ impl RemoteJwks {
         let outcome = match fetched {
             Ok(keys) => {
                 st.generation += 1;
-                let snap =
-                    KeySnapshot { keys: Arc::new(keys), generation: st.generation, fetched_at: now };
+                let snap = KeySnapshot {
+                    keys: Arc::new(keys),
+                    generation: st.generation,
+                    fetched_at: now,
+                };
                 st.current = Some(snap.clone());
                 st.last_error = None;
                 Ok(snap)
@@ -380,10 +402,11 @@ impl RemoteJwks {
                 format!("JWKS response too large: {m} (raise max_response_bytes if this is right)"),
             )
             .with_reason("too_large"),
-            FetchError::Transport(m) => {
-                Error::new(ErrorKind::JwksFetchFailed, format!("JWKS fetch failed: {m}"))
-                    .with_reason("transport")
-            }
+            FetchError::Transport(m) => Error::new(
+                ErrorKind::JwksFetchFailed,
+                format!("JWKS fetch failed: {m}"),
+            )
+            .with_reason("transport"),
         })?;
         match response.status {
             200 => {}
@@ -408,6 +431,11 @@ impl RemoteJwks {
                 .with_reason("http_status"));
             }
         }
-        KeySet::from_slice(&response.body, KeySetLimits { max_keys: self.options.max_keys })
+        KeySet::from_slice(
+            &response.body,
+            KeySetLimits {
+                max_keys: self.options.max_keys,
+            },
+        )
     }
 }

@@ -20,7 +20,10 @@ pub fn is_loopback_host(host: &Host<&str>) -> bool {
 /// [`ErrorKind::InvalidConfig`] naming the URL and what to change.
 pub fn check_fetch_url(url: &str, what: &str, allow_insecure: bool) -> Result<Url> {
     let parsed = Url::parse(url).map_err(|e| {
-        Error::new(ErrorKind::InvalidConfig, format!("the {what} URL {url:?} is not a valid URL: {e}"))
+        Error::new(
+            ErrorKind::InvalidConfig,
+            format!("the {what} URL {url:?} is not a valid URL: {e}"),
+        )
     })?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(Error::new(
@@ -29,7 +32,10 @@ pub fn check_fetch_url(url: &str, what: &str, allow_insecure: bool) -> Result<Ur
         ));
     }
     let host = parsed.host().ok_or_else(|| {
-        Error::new(ErrorKind::InvalidConfig, format!("the {what} URL {url:?} has no host"))
+        Error::new(
+            ErrorKind::InvalidConfig,
+            format!("the {what} URL {url:?} has no host"),
+        )
     })?;
     match parsed.scheme() {
         "https" => Ok(parsed),

@@ -1,0 +1,862 @@
+//! The JWT verifier: signature against the key source, then the claim policy an MCP
+//! resource server needs (issuer, audience bound to this server, expiry, scopes, `typ`).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+pub use crate::cache::DEFAULT_TOKEN_CACHE_ENTRIES;
+use crate::cache::TokenCache;
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, ErrorKind, Result};
+use crate::jwk::{Algorithm, KeySet};
+use crate::jws::{CompactJws, DEFAULT_MAX_KEY_CANDIDATES, JwsHeader};
+use crate::remote::{KeySnapshot, RemoteJwks};
+
+/// Default for [`VerifierOptions::leeway`].
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
+/// Default for [`VerifierOptions::max_token_bytes`].
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// Where the verification keys come from.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// An identity provider's JWKS over HTTP, cached.
+    Remote(Arc<RemoteJwks>),
+    /// A fixed set: keys from a file, or a shared secret ([`crate::jwk::Jwk::from_secret`]).
+    Static(Arc<KeySet>),
+}
+
+/// Which `typ` header values are accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TypPolicy {
+    /// No `typ`, `JWT`, or `at+jwt` (RFC 9068), compared case-insensitively and with an
+    /// optional `application/` prefix. Other types (`dpop+jwt`, `logout+jwt`, …) are
+    /// rejected so that another kind of JWT signed by the same issuer cannot pass as an
+    /// access token. The default.
+    #[default]
+    AccessTokenOrJwt,
+    /// Only `at+jwt` (RFC 9068 §2.1 strict mode).
+    StrictAccessToken,
+    /// Any `typ` or none.
+    Any,
+}
+
+impl TypPolicy {
+    fn check(self, typ: Option<&str>) -> Result<()> {
+        let normalized = typ.map(|t| {
+            let t = t.to_ascii_lowercase();
+            t.strip_prefix("application/")
+                .map(str::to_owned)
+                .unwrap_or(t)
+        });
+        let ok = match (self, normalized.as_deref()) {
+            (TypPolicy::Any, _) => true,
+            (TypPolicy::StrictAccessToken, Some("at+jwt")) => true,
+            (TypPolicy::StrictAccessToken, _) => false,
+            (TypPolicy::AccessTokenOrJwt, None | Some("jwt" | "at+jwt")) => true,
+            (TypPolicy::AccessTokenOrJwt, _) => false,
+        };
+        if ok {
+            return Ok(());
+        }
+        let expected = match self {
+            TypPolicy::StrictAccessToken => "at+jwt",
+            _ => "JWT or at+jwt",
+        };
+        Err(Error::new(
+            ErrorKind::JwtTypeInvalid,
+            format!(
+                "the token's \"typ\" is {}; expected {expected} (an access token, RFC 9068)",
+                typ.map_or_else(|| "missing".to_owned(), |t| format!("{t:?}"))
+            ),
+        )
+        .with_values(expected, typ.unwrap_or("")))
+    }
+}
+
+/// How a token is verified. Every field has a default ([`VerifierOptions::default`]);
+/// bindings set only what their caller set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifierOptions {
+    /// Accepted issuers (`iss`), compared exactly. Required unless
+    /// `dangerous_accept_any_issuer`. Defaults to empty.
+    pub issuers: Vec<String>,
+    /// Accepted audiences: the token's `aud` must contain one. Required unless
+    /// `dangerous_accept_any_audience`. Defaults to empty.
+    pub audiences: Vec<String>,
+    /// Skip the issuer check. Defaults to `false`.
+    pub dangerous_accept_any_issuer: bool,
+    /// Skip the audience check: any token the issuer signed for any service passes.
+    /// Defaults to `false`.
+    pub dangerous_accept_any_audience: bool,
+    /// Accepted `alg` values. Defaults to the asymmetric algorithms for a JWKS and to
+    /// HS256/HS384/HS512 for a shared secret; HMAC is never accepted from a remote JWKS.
+    pub algorithms: Option<Vec<Algorithm>>,
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`. Defaults to 30 seconds.
+    pub leeway: Duration,
+    /// Reject tokens issued (`iat`) longer ago than this; requires `iat`. Defaults to none.
+    pub max_token_age: Option<Duration>,
+    /// Claims that must be present. Defaults to none (`exp` is always required).
+    pub required_claims: Vec<String>,
+    /// Scopes the token must carry (in `scope` or `scp`); missing ones fail with
+    /// [`ErrorKind::InsufficientScope`] (HTTP 403). Defaults to none.
+    pub required_scopes: Vec<String>,
+    /// Accepted `typ` headers. Defaults to [`TypPolicy::AccessTokenOrJwt`].
+    pub typ: TypPolicy,
+    /// The largest token accepted, in bytes. Defaults to 16 KiB.
+    pub max_token_bytes: usize,
+    /// How many keys are tried for one token (a token without `kid`, or several keys with
+    /// the same `kid`). Defaults to 8.
+    pub max_key_candidates: usize,
+    /// How many verified tokens are cached; 0 disables the cache. Defaults to 10 000.
+    pub token_cache_entries: usize,
+}
+
+impl Default for VerifierOptions {
+    fn default() -> Self {
+        VerifierOptions {
+            issuers: Vec::new(),
+            audiences: Vec::new(),
+            dangerous_accept_any_issuer: false,
+            dangerous_accept_any_audience: false,
+            algorithms: None,
+            leeway: DEFAULT_LEEWAY,
+            max_token_age: None,
+            required_claims: Vec::new(),
+            required_scopes: Vec::new(),
+            typ: TypPolicy::default(),
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            max_key_candidates: DEFAULT_MAX_KEY_CANDIDATES,
+            token_cache_entries: DEFAULT_TOKEN_CACHE_ENTRIES,
+        }
+    }
+}
+
+/// What a verified token says. Shared between [`VerifiedToken`]s and the cache.
+#[derive(Debug)]
+pub(crate) struct TokenData {
+    header: JwsHeader,
+    claims: Map<String, Value>,
+    payload_json: String,
+    issuer: Option<String>,
+    subject: Option<String>,
+    audiences: Vec<String>,
+    audience: Option<String>,
+    pub(crate) expires_at: f64,
+    not_before: Option<f64>,
+    issued_at: Option<f64>,
+    scopes: Vec<String>,
+    client_id: Option<String>,
+    key_thumbprint: String,
+}
+
+/// A token that passed every check. Cheap to clone.
+#[derive(Clone)]
+pub struct VerifiedToken(Arc<TokenData>);
+
+impl fmt::Debug for VerifiedToken {
+    // The claims are the token's content; they are shown, but never the token itself.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedToken")
+            .field("alg", &self.0.header.alg)
+            .field("kid", &self.0.header.kid)
+            .field("issuer", &self.0.issuer)
+            .field("subject", &self.0.subject)
+            .field("audience", &self.0.audience)
+            .field("expires_at", &self.0.expires_at)
+            .field("scopes", &self.0.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VerifiedToken {
+    /// The protected header.
+    pub fn header(&self) -> &JwsHeader {
+        &self.0.header
+    }
+
+    /// All claims.
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.0.claims
+    }
+
+    /// The claims as the JSON text the token carried (cheaper to hand across an FFI
+    /// boundary than the parsed map).
+    pub fn claims_json(&self) -> &str {
+        &self.0.payload_json
+    }
+
+    /// `iss`.
+    pub fn issuer(&self) -> Option<&str> {
+        self.0.issuer.as_deref()
+    }
+
+    /// `sub`.
+    pub fn subject(&self) -> Option<&str> {
+        self.0.subject.as_deref()
+    }
+
+    /// Every value of `aud`.
+    pub fn audiences(&self) -> &[String] {
+        &self.0.audiences
+    }
+
+    /// The configured audience that matched, if the audience was checked.
+    pub fn audience(&self) -> Option<&str> {
+        self.0.audience.as_deref()
+    }
+
+    /// `exp`, in whole seconds since the Unix epoch.
+    pub fn expires_at(&self) -> u64 {
+        self.0.expires_at as u64
+    }
+
+    /// `nbf`, in whole seconds since the Unix epoch.
+    pub fn not_before(&self) -> Option<u64> {
+        self.0.not_before.map(|t| t as u64)
+    }
+
+    /// `iat`, in whole seconds since the Unix epoch.
+    pub fn issued_at(&self) -> Option<u64> {
+        self.0.issued_at.map(|t| t as u64)
+    }
+
+    /// The scopes, from `scope` (space-separated) and `scp` (string or array).
+    pub fn scopes(&self) -> &[String] {
+        &self.0.scopes
+    }
+
+    /// The OAuth client: `client_id`, else `azp`.
+    pub fn client_id(&self) -> Option<&str> {
+        self.0.client_id.as_deref()
+    }
+
+    /// `jti`.
+    pub fn token_id(&self) -> Option<&str> {
+        self.0.claims.get("jti").and_then(Value::as_str)
+    }
+
+    /// The RFC 7638 thumbprint of the key that verified the signature.
+    pub fn key_thumbprint(&self) -> &str {
+        &self.0.key_thumbprint
+    }
+}
+
+/// Verifies bearer tokens. `Send + Sync`; build one per protected resource and share it.
+pub struct Verifier {
+    source: KeySource,
+    options: VerifierOptions,
+    algorithms: Vec<Algorithm>,
+    clock: Arc<dyn Clock>,
+    cache: TokenCache,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("source", &self.source)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Keys for one verification, and the generation they belong to (0 for a static set).
+struct Keys {
+    set: Arc<KeySet>,
+    generation: u64,
+}
+
+impl From<KeySnapshot> for Keys {
+    fn from(s: KeySnapshot) -> Keys {
+        Keys {
+            set: s.keys,
+            generation: s.generation,
+        }
+    }
+}
+
+impl Verifier {
+    /// A verifier over `source` with `options`. For a remote source it uses that source's
+    /// clock; otherwise the system clock.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] when no issuer or audience is configured and the
+    /// matching `dangerous_…` switch is off, when the algorithm list is empty, or when HMAC
+    /// algorithms are allowed for a remote JWKS.
+    pub fn new(source: KeySource, options: VerifierOptions) -> Result<Verifier> {
+        let clock: Arc<dyn Clock> = match &source {
+            KeySource::Remote(r) => Arc::clone(r.clock()),
+            KeySource::Static(_) => Arc::new(SystemClock),
+        };
+        Verifier::with_clock(source, options, clock)
+    }
+
+    /// A verifier that reads the time from `clock`.
+    ///
+    /// # Errors
+    /// As [`Verifier::new`].
+    pub fn with_clock(
+        source: KeySource,
+        options: VerifierOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Verifier> {
+        if options.issuers.is_empty() && !options.dangerous_accept_any_issuer {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "no issuer configured: set the identity provider's issuer (the token's \"iss\"), \
+                 or set dangerous_accept_any_issuer",
+            ));
+        }
+        if options.audiences.is_empty() && !options.dangerous_accept_any_audience {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "no audience configured: set this server's audience (usually its resource URL) so \
+                 that tokens issued for other services are rejected, or set \
+                 dangerous_accept_any_audience",
+            ));
+        }
+        let has_secret = match &source {
+            KeySource::Static(set) => set
+                .keys()
+                .iter()
+                .any(|k| k.key_type() == crate::jwk::KeyType::Oct),
+            KeySource::Remote(_) => false,
+        };
+        let algorithms = match &options.algorithms {
+            Some(list) => list.clone(),
+            None if has_secret => Algorithm::SYMMETRIC.to_vec(),
+            None => Algorithm::ASYMMETRIC.to_vec(),
+        };
+        if algorithms.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "the algorithm allowlist is empty",
+            ));
+        }
+        if matches!(source, KeySource::Remote(_)) && algorithms.iter().any(|a| a.is_symmetric()) {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "HMAC algorithms (HS256/384/512) need a shared secret and are never accepted with a \
+                 remote JWKS",
+            ));
+        }
+        if options.max_token_bytes == 0 || options.max_key_candidates == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "max_token_bytes and max_key_candidates must be greater than zero",
+            ));
+        }
+        let cache = TokenCache::new(options.token_cache_entries);
+        Ok(Verifier {
+            source,
+            options,
+            algorithms,
+            clock,
+            cache,
+        })
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &VerifierOptions {
+        &self.options
+    }
+
+    /// The algorithms accepted, after defaults.
+    pub fn algorithms(&self) -> &[Algorithm] {
+        &self.algorithms
+    }
+
+    /// The key source.
+    pub fn source(&self) -> &KeySource {
+        &self.source
+    }
+
+    /// Fetches the keys now, so that the first request does not wait for them.
+    ///
+    /// # Errors
+    /// The fetch's error, for a remote source.
+    pub fn prefetch(&self) -> Result<()> {
+        if let KeySource::Remote(r) = &self.source {
+            r.refresh()?;
+        }
+        Ok(())
+    }
+
+    /// How many verified tokens are cached.
+    pub fn cached_tokens(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Drops every cached verified token.
+    pub fn clear_token_cache(&self) {
+        self.cache.clear();
+    }
+
+    /// Verifies `token`, fetching keys when needed (blocking for at most the fetch timeout).
+    ///
+    /// # Errors
+    /// Every failure has its own [`ErrorKind`]; see the crate's error-code table.
+    pub fn verify(&self, token: &str) -> Result<VerifiedToken> {
+        self.verify_inner(token, true)?
+            .ok_or_else(|| Error::new(ErrorKind::JwksFetchFailed, "the keys could not be obtained"))
+    }
+
+    /// Verifies `token` without any I/O. `Ok(None)` means the answer needs the network
+    /// (no keys yet, keys past their max-age, or an unknown `kid`): call
+    /// [`verify`](Verifier::verify) off the event loop.
+    ///
+    /// # Errors
+    /// As [`verify`](Verifier::verify), for every failure decided without I/O.
+    pub fn verify_cached(&self, token: &str) -> Result<Option<VerifiedToken>> {
+        self.verify_inner(token, false)
+    }
+
+    fn now(&self) -> f64 {
+        self.clock.now().as_secs_f64()
+    }
+
+    fn verify_inner(&self, token: &str, allow_io: bool) -> Result<Option<VerifiedToken>> {
+        if token.len() > self.options.max_token_bytes {
+            return Err(Error::new(
+                ErrorKind::TokenTooLarge,
+                format!(
+                    "the token is {} bytes; the limit is {} (max_token_bytes)",
+                    token.len(),
+                    self.options.max_token_bytes
+                ),
+            ));
+        }
+        if let Some((data, generation)) = self.cache.get(token) {
+            if let Some(hit) = self.cache_hit(token, data, generation)? {
+                return Ok(Some(hit));
+            }
+        }
+        let jws = CompactJws::parse(token, &self.algorithms)?;
+        let Some(keys) = self.keys(allow_io)? else {
+            return Ok(None);
+        };
+        let first = jws
+            .verify_signature(&keys.set, self.options.max_key_candidates)
+            .map(|k| k.thumbprint().to_owned());
+        let (keys, key) = match first {
+            Ok(key) => (keys, key),
+            Err(e) => {
+                let retry = matches!(
+                    e.kind(),
+                    ErrorKind::JwksNoMatchingKey | ErrorKind::JwsSignatureVerificationFailed
+                );
+                let KeySource::Remote(remote) = &self.source else {
+                    return Err(e);
+                };
+                if !retry {
+                    return Err(e);
+                }
+                if !allow_io {
+                    // An unknown kid may be a rotation: only a fetch can tell.
+                    return if e.kind() == ErrorKind::JwksNoMatchingKey {
+                        Ok(None)
+                    } else {
+                        Err(e)
+                    };
+                }
+                let Some(fresh) = remote.refresh_after_miss(keys.generation)? else {
+                    return Err(e);
+                };
+                let fresh = Keys::from(fresh);
+                let key = jws.verify_signature(&fresh.set, self.options.max_key_candidates)?;
+                let thumb = key.thumbprint().to_owned();
+                (fresh, thumb)
+            }
+        };
+        let payload = jws.payload()?;
+        let data = Arc::new(self.check_claims(jws.into_header(), payload, key)?);
+        self.cache
+            .insert(token, Arc::clone(&data), keys.generation, data.expires_at);
+        Ok(Some(VerifiedToken(data)))
+    }
+
+    /// Re-checks the time claims of a cached token with the current clock, and that its key
+    /// is still in the set. `Ok(None)` sends the caller down the full path.
+    fn cache_hit(
+        &self,
+        token: &str,
+        data: Arc<TokenData>,
+        generation: u64,
+    ) -> Result<Option<VerifiedToken>> {
+        if let KeySource::Remote(r) = &self.source {
+            match r.fresh() {
+                Some(s) if s.generation == generation => {}
+                Some(s) if s.keys.contains_thumbprint(&data.key_thumbprint) => {
+                    self.cache.touch(token, s.generation);
+                }
+                Some(_) => {
+                    // The key left the set: the token must be judged again.
+                    self.cache.remove(token);
+                    return Ok(None);
+                }
+                // Keys past max-age: take the full path, which refreshes them.
+                None => return Ok(None),
+            }
+        }
+        match self.check_times(&data.claims, self.now()) {
+            Ok(_) => Ok(Some(VerifiedToken(data))),
+            Err(e) => {
+                self.cache.remove(token);
+                Err(e)
+            }
+        }
+    }
+
+    fn keys(&self, allow_io: bool) -> Result<Option<Keys>> {
+        match &self.source {
+            KeySource::Static(set) => Ok(Some(Keys {
+                set: Arc::clone(set),
+                generation: 0,
+            })),
+            KeySource::Remote(r) if allow_io => r.keys().map(|s| Some(s.into())),
+            KeySource::Remote(r) => Ok(r.fresh().map(Keys::from)),
+        }
+    }
+
+    fn check_claims(
+        &self,
+        header: JwsHeader,
+        payload: Vec<u8>,
+        key_thumbprint: String,
+    ) -> Result<TokenData> {
+        self.options.typ.check(header.typ.as_deref())?;
+        let payload_json = String::from_utf8(payload).map_err(|_| {
+            Error::new(
+                ErrorKind::JwtInvalid,
+                "the JWT claims set is not UTF-8 (RFC 7519 §7.2)",
+            )
+        })?;
+        let claims: Map<String, Value> = serde_json::from_str(&payload_json).map_err(|_| {
+            Error::new(
+                ErrorKind::JwtInvalid,
+                "the JWT claims set is not a JSON object",
+            )
+        })?;
+        let issuer = string_claim(&claims, "iss")?;
+        if !self.options.dangerous_accept_any_issuer {
+            self.check_issuer(issuer.as_deref())?;
+        }
+        let audiences = match claims.get("aud") {
+            None => Vec::new(),
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| invalid_claim("aud", "must be a string or an array of strings"))?,
+            Some(_) => {
+                return Err(invalid_claim(
+                    "aud",
+                    "must be a string or an array of strings",
+                ));
+            }
+        };
+        let audience = if self.options.dangerous_accept_any_audience {
+            None
+        } else {
+            Some(self.check_audience(&audiences, claims.contains_key("aud"))?)
+        };
+        let (expires_at, not_before, issued_at) = self.check_times(&claims, self.now())?;
+        for name in &self.options.required_claims {
+            if !claims.contains_key(name.as_str()) {
+                return Err(Error::new(
+                    ErrorKind::JwtClaimValidationFailed,
+                    format!("the token has no {name:?} claim, which this server requires"),
+                )
+                .with_values(name.clone(), ""));
+            }
+        }
+        let scopes = scopes_of(&claims);
+        let missing: Vec<&String> = self
+            .options
+            .required_scopes
+            .iter()
+            .filter(|s| !scopes.contains(s))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InsufficientScope,
+                format!(
+                    "the token lacks the scope{} {}; it has [{}]",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing
+                        .iter()
+                        .map(|s| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    scopes.join(" ")
+                ),
+            )
+            .with_values(self.options.required_scopes.join(" "), scopes.join(" "))
+            .with_required_scopes(self.options.required_scopes.clone()));
+        }
+        let client_id = string_claim(&claims, "client_id")?.or(string_claim(&claims, "azp")?);
+        let subject = string_claim(&claims, "sub")?;
+        Ok(TokenData {
+            header,
+            claims,
+            payload_json,
+            issuer,
+            subject,
+            audiences,
+            audience,
+            expires_at,
+            not_before,
+            issued_at,
+            scopes,
+            client_id,
+            key_thumbprint,
+        })
+    }
+
+    fn check_issuer(&self, issuer: Option<&str>) -> Result<()> {
+        let expected = self.options.issuers.join(", ");
+        let Some(iss) = issuer else {
+            return Err(Error::claim(
+                ErrorKind::JwtClaimValidationFailed,
+                "iss",
+                "missing",
+                format!("the token has no \"iss\" claim; expected {expected}"),
+            )
+            .with_values(expected, ""));
+        };
+        if self.options.issuers.iter().any(|i| i == iss) {
+            return Ok(());
+        }
+        let slash_only = self
+            .options
+            .issuers
+            .iter()
+            .any(|i| i.trim_end_matches('/') == iss.trim_end_matches('/'));
+        Err(Error::claim(
+            ErrorKind::JwtClaimValidationFailed,
+            "iss",
+            "check_failed",
+            format!(
+                "unexpected \"iss\": the token's is {iss:?}, expected {}{}",
+                self.options
+                    .issuers
+                    .iter()
+                    .map(|i| format!("{i:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                if slash_only {
+                    " (they differ only by a trailing slash)"
+                } else {
+                    ""
+                }
+            ),
+        )
+        .with_values(expected, iss))
+    }
+
+    fn check_audience(&self, audiences: &[String], present: bool) -> Result<String> {
+        let expected = self.options.audiences.join(", ");
+        if !present {
+            return Err(Error::claim(
+                ErrorKind::JwtClaimValidationFailed,
+                "aud",
+                "missing",
+                format!("the token has no \"aud\" claim; this server expects {expected}"),
+            )
+            .with_values(expected, ""));
+        }
+        if let Some(hit) = self
+            .options
+            .audiences
+            .iter()
+            .find(|a| audiences.contains(a))
+        {
+            return Ok(hit.clone());
+        }
+        let slash_only = self.options.audiences.iter().any(|a| {
+            audiences
+                .iter()
+                .any(|t| a.trim_end_matches('/') == t.trim_end_matches('/'))
+        });
+        Err(Error::claim(
+            ErrorKind::JwtClaimValidationFailed,
+            "aud",
+            "check_failed",
+            format!(
+                "unexpected \"aud\": the token is for [{}], this server expects {}{}",
+                audiences
+                    .iter()
+                    .map(|a| format!("{a:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.options
+                    .audiences
+                    .iter()
+                    .map(|a| format!("{a:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                if slash_only {
+                    " (they differ only by a trailing slash)"
+                } else {
+                    ""
+                }
+            ),
+        )
+        .with_values(expected, audiences.join(", ")))
+    }
+
+    /// Checks `exp`, `nbf`, `iat` and the token age; returns (`exp`, `nbf`, `iat`).
+    fn check_times(
+        &self,
+        claims: &Map<String, Value>,
+        now: f64,
+    ) -> Result<(f64, Option<f64>, Option<f64>)> {
+        let leeway = self.options.leeway.as_secs_f64();
+        let exp = numeric_claim(claims, "exp")?.ok_or_else(|| {
+            Error::claim(
+                ErrorKind::JwtClaimValidationFailed,
+                "exp",
+                "missing",
+                "the token has no \"exp\" claim; access tokens must expire",
+            )
+        })?;
+        if exp <= now - leeway {
+            return Err(Error::claim(
+                ErrorKind::JwtExpired,
+                "exp",
+                "check_failed",
+                format!(
+                    "the token expired {} s ago (exp {}, now {}, leeway {} s); get a new token",
+                    (now - exp).round(),
+                    exp as i64,
+                    now as i64,
+                    leeway
+                ),
+            )
+            .with_values(
+                format!("exp > {}", (now - leeway) as i64),
+                format!("{}", exp as i64),
+            ));
+        }
+        let nbf = numeric_claim(claims, "nbf")?;
+        if let Some(nbf) = nbf {
+            if nbf > now + leeway {
+                return Err(Error::claim(
+                    ErrorKind::JwtClaimValidationFailed,
+                    "nbf",
+                    "check_failed",
+                    format!(
+                        "the token is not valid yet: nbf is {} s in the future (leeway {} s); \
+                         check the clocks of this server and the issuer",
+                        (nbf - now).round(),
+                        leeway
+                    ),
+                )
+                .with_values(
+                    format!("nbf <= {}", (now + leeway) as i64),
+                    format!("{}", nbf as i64),
+                ));
+            }
+        }
+        let iat = numeric_claim(claims, "iat")?;
+        if let Some(iat) = iat {
+            if iat > now + leeway {
+                return Err(Error::claim(
+                    ErrorKind::JwtClaimValidationFailed,
+                    "iat",
+                    "check_failed",
+                    format!(
+                        "the token was issued {} s in the future (leeway {} s); check the clocks \
+                         of this server and the issuer",
+                        (iat - now).round(),
+                        leeway
+                    ),
+                )
+                .with_values(
+                    format!("iat <= {}", (now + leeway) as i64),
+                    format!("{}", iat as i64),
+                ));
+            }
+        }
+        if let Some(max_age) = self.options.max_token_age {
+            let Some(iat) = iat else {
+                return Err(Error::claim(
+                    ErrorKind::JwtClaimValidationFailed,
+                    "iat",
+                    "missing",
+                    "the token has no \"iat\" claim, which max_token_age requires",
+                ));
+            };
+            let age = now - iat;
+            if age - leeway > max_age.as_secs_f64() {
+                return Err(Error::claim(
+                    ErrorKind::JwtExpired,
+                    "iat",
+                    "check_failed",
+                    format!(
+                        "the token is {} s old; this server accepts tokens up to {} s old",
+                        age.round(),
+                        max_age.as_secs()
+                    ),
+                ));
+            }
+        }
+        Ok((exp, nbf, iat))
+    }
+}
+
+fn invalid_claim(name: &'static str, what: &str) -> Error {
+    Error::claim(
+        ErrorKind::JwtClaimValidationFailed,
+        name,
+        "invalid",
+        format!("the {name:?} claim {what}"),
+    )
+}
+
+fn string_claim(claims: &Map<String, Value>, name: &'static str) -> Result<Option<String>> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid_claim(name, "must be a string")),
+    }
+}
+
+fn numeric_claim(claims: &Map<String, Value>, name: &'static str) -> Result<Option<f64>> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .filter(|f| f.is_finite())
+            .map(Some)
+            .ok_or_else(|| invalid_claim(name, "must be a finite number")),
+        Some(_) => Err(invalid_claim(
+            name,
+            "must be a number (seconds since 1970, RFC 7519 §2)",
+        )),
+    }
+}
+
+/// The scopes of a claims set: `scope` (space-separated, RFC 8693 §4.2) and `scp` (a string
+/// or an array, as Okta and Entra send), without duplicates, in order of appearance.
+pub fn scopes_of(claims: &Map<String, Value>) -> Vec<String> {
+    let mut scopes: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        if !s.is_empty() && !scopes.iter().any(|x| x == s) {
+            scopes.push(s.to_owned());
+        }
+    };
+    if let Some(Value::String(s)) = claims.get("scope") {
+        s.split(' ').for_each(&mut push);
+    }
+    match claims.get("scp") {
+        Some(Value::String(s)) => s.split(' ').for_each(&mut push),
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).for_each(&mut push),
+        _ => {}
+    }
+    scopes
+}
