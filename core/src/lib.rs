@@ -40,6 +40,7 @@
 pub mod b64;
 mod cache;
 pub mod clock;
+pub mod discovery;
 pub mod error;
 pub mod fetch;
 pub mod http;
