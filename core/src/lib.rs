@@ -57,3 +57,8 @@ pub use jws::verify_jws;
 pub use remote::{RemoteJwks, RemoteJwksOptions};
 pub use sign::SigningKey;
 pub use verify::{KeySource, TypPolicy, VerifiedToken, Verifier, VerifierOptions};
+
+/// The README's Rust examples, compiled and run as doctests so they cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
