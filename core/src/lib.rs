@@ -44,6 +44,7 @@ pub mod discovery;
 pub mod error;
 pub mod fetch;
 pub mod http;
+pub mod id_token;
 pub mod jwk;
 pub mod jws;
 pub mod remote;
