@@ -55,6 +55,20 @@ pub enum ErrorKind {
     InvalidConfig,
     /// A key given to the library (a secret, a JWK, a PEM) is unusable.
     InvalidKey,
+    /// A sealed OAuth proxy value (the `state` carried across the upstream round trip) was
+    /// altered, sealed under another key, malformed or expired.
+    OAuthStateInvalid,
+    /// A redirect URI failed the redirect-URI policy (scheme, fragment, userinfo, …).
+    RedirectUriRejected,
+    /// The upstream authorization server refused a request with an OAuth error (relayed with
+    /// its status, see [`Error::upstream`]) or answered with something unusable.
+    OAuthUpstream,
+    /// A dynamic client registration request (RFC 7591) carries metadata the server does not
+    /// accept.
+    InvalidClientMetadata,
+    /// A grant presented to the proxy is not valid, e.g. the PKCE verifier does not match the
+    /// challenge (RFC 6749 §5.2 `invalid_grant`).
+    OAuthInvalidGrant,
 }
 
 impl ErrorKind {
@@ -80,6 +94,11 @@ impl ErrorKind {
         ErrorKind::InvalidRequest,
         ErrorKind::InvalidConfig,
         ErrorKind::InvalidKey,
+        ErrorKind::OAuthStateInvalid,
+        ErrorKind::RedirectUriRejected,
+        ErrorKind::OAuthUpstream,
+        ErrorKind::InvalidClientMetadata,
+        ErrorKind::OAuthInvalidGrant,
     ];
 
     /// The stable string code (`ERR_…`). jose's code where jose has the same failure.
@@ -105,6 +124,11 @@ impl ErrorKind {
             ErrorKind::InvalidRequest => "ERR_INVALID_REQUEST",
             ErrorKind::InvalidConfig => "ERR_INVALID_CONFIG",
             ErrorKind::InvalidKey => "ERR_INVALID_KEY",
+            ErrorKind::OAuthStateInvalid => "ERR_OAUTH_STATE_INVALID",
+            ErrorKind::RedirectUriRejected => "ERR_REDIRECT_URI_REJECTED",
+            ErrorKind::OAuthUpstream => "ERR_OAUTH_UPSTREAM",
+            ErrorKind::InvalidClientMetadata => "ERR_INVALID_CLIENT_METADATA",
+            ErrorKind::OAuthInvalidGrant => "ERR_OAUTH_INVALID_GRANT",
         }
     }
 
@@ -113,11 +137,19 @@ impl ErrorKind {
     /// Failures on the server's side (JWKS unreachable, bad configuration) are still
     /// `invalid_token` towards the client: the client can do nothing else than get a new token,
     /// and the status tells operators apart (see [`http_status`](ErrorKind::http_status)).
+    ///
+    /// The OAuth kinds answer with the RFC 6749 §5.2 / RFC 7591 §3.2.2 code of the endpoint
+    /// that reports them; [`ErrorKind::OAuthUpstream`] says `server_error` only when the
+    /// upstream gave no OAuth error of its own (otherwise [`Error::oauth_error`] relays it).
     pub const fn oauth_error(self) -> &'static str {
         match self {
             ErrorKind::InsufficientScope => "insufficient_scope",
-            ErrorKind::InvalidRequest => "invalid_request",
+            ErrorKind::InvalidRequest | ErrorKind::OAuthStateInvalid => "invalid_request",
             ErrorKind::TokenMissing => "",
+            ErrorKind::RedirectUriRejected => "invalid_redirect_uri",
+            ErrorKind::OAuthUpstream => "server_error",
+            ErrorKind::InvalidClientMetadata => "invalid_client_metadata",
+            ErrorKind::OAuthInvalidGrant => "invalid_grant",
             _ => "invalid_token",
         }
     }
@@ -126,11 +158,17 @@ impl ErrorKind {
     ///
     /// 401 for token problems, 403 for missing scopes, 400 for a malformed request, 503 when
     /// the keys could not be obtained (the token may be fine; retrying later can succeed), and
-    /// 500 for a server misconfiguration.
+    /// 500 for a server misconfiguration. The OAuth request kinds are 400; an upstream
+    /// failure without an OAuth error is 502 (the upstream's fault, not this server's).
     pub const fn http_status(self) -> u16 {
         match self {
             ErrorKind::InsufficientScope => 403,
-            ErrorKind::InvalidRequest => 400,
+            ErrorKind::InvalidRequest
+            | ErrorKind::OAuthStateInvalid
+            | ErrorKind::RedirectUriRejected
+            | ErrorKind::InvalidClientMetadata
+            | ErrorKind::OAuthInvalidGrant => 400,
+            ErrorKind::OAuthUpstream => 502,
             ErrorKind::JwksTimeout | ErrorKind::JwksFetchFailed | ErrorKind::JwksInvalid => 503,
             ErrorKind::InvalidConfig | ErrorKind::InvalidKey => 500,
             _ => 401,
@@ -168,6 +206,7 @@ pub struct Error {
     expected: Option<String>,
     actual: Option<String>,
     required_scopes: Vec<String>,
+    upstream: Option<Box<crate::oauth::OAuthErrorResponse>>,
 }
 
 impl Error {
@@ -181,6 +220,7 @@ impl Error {
             expected: None,
             actual: None,
             required_scopes: Vec::new(),
+            upstream: None,
         }
     }
 
@@ -258,21 +298,41 @@ impl Error {
     }
 
     /// The RFC 6750 error code (`invalid_token`, `insufficient_scope`, `invalid_request`, or
-    /// empty when no token was sent).
-    pub fn oauth_error(&self) -> &'static str {
-        self.kind.oauth_error()
+    /// empty when no token was sent); for an upstream OAuth error, the upstream's own code
+    /// (`invalid_grant`, …).
+    pub fn oauth_error(&self) -> &str {
+        match &self.upstream {
+            Some(upstream) => &upstream.error,
+            None => self.kind.oauth_error(),
+        }
     }
 
-    /// The HTTP status a resource server answers with.
+    /// The HTTP status a resource server answers with; for an upstream OAuth error, the
+    /// status to relay it with (see [`crate::oauth::OAuthErrorResponse::status`]).
     pub fn http_status(&self) -> u16 {
-        self.kind.http_status()
+        match &self.upstream {
+            Some(upstream) => upstream.status,
+            None => self.kind.http_status(),
+        }
+    }
+
+    /// For [`ErrorKind::OAuthUpstream`]: the OAuth error the upstream answered with, to relay
+    /// to the client (RFC 6749 §5.2).
+    pub fn upstream(&self) -> Option<&crate::oauth::OAuthErrorResponse> {
+        self.upstream.as_deref()
+    }
+
+    pub(crate) fn with_upstream(mut self, upstream: crate::oauth::OAuthErrorResponse) -> Self {
+        self.upstream = Some(Box::new(upstream));
+        self
     }
 }
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
-        d.field("code", &self.code()).field("message", &self.message);
+        d.field("code", &self.code())
+            .field("message", &self.message);
         if let Some(c) = self.claim {
             d.field("claim", &c);
         }
@@ -284,6 +344,9 @@ impl fmt::Debug for Error {
         }
         if let Some(a) = &self.actual {
             d.field("actual", a);
+        }
+        if let Some(u) = &self.upstream {
+            d.field("upstream", u);
         }
         d.finish()
     }
@@ -320,7 +383,10 @@ mod tests {
     #[test]
     fn statuses_follow_rfc6750() {
         assert_eq!(ErrorKind::InsufficientScope.http_status(), 403);
-        assert_eq!(ErrorKind::InsufficientScope.oauth_error(), "insufficient_scope");
+        assert_eq!(
+            ErrorKind::InsufficientScope.oauth_error(),
+            "insufficient_scope"
+        );
         assert_eq!(ErrorKind::JwtExpired.http_status(), 401);
         assert_eq!(ErrorKind::JwtExpired.oauth_error(), "invalid_token");
         assert_eq!(ErrorKind::InvalidRequest.http_status(), 400);

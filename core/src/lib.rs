@@ -39,6 +39,7 @@
 
 pub mod b64;
 mod cache;
+pub mod claims;
 pub mod clock;
 pub mod discovery;
 pub mod error;
@@ -47,6 +48,8 @@ pub mod http;
 pub mod id_token;
 pub mod jwk;
 pub mod jws;
+pub mod metadata;
+pub mod oauth;
 pub mod remote;
 pub mod sign;
 pub mod url_policy;

@@ -1,0 +1,1 @@
+//! Claims to user info (in progress).

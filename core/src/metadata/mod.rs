@@ -1,0 +1,1 @@
+//! Metadata documents and HTTP glue (in progress).

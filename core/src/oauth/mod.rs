@@ -1,0 +1,44 @@
+//! The OAuth proxy and token requests, as values: nothing here does I/O or reads the clock.
+//!
+//! For identity providers without dynamic client registration (Google, GitHub, Okta, Entra,
+//! plain Auth0) the MCP server fronts them as an authorization server of its own:
+//!
+//! 1. An MCP client registers: [`ClientRegistration::for_pre_registered_client`] answers
+//!    with the proxy's client id after checking the redirect URIs with a
+//!    [`RedirectUriPolicy`].
+//! 2. The client sends the user to the proxy's authorize endpoint: the proxy checks the
+//!    redirect URI and the PKCE challenge ([`PkceChallenge::from_request`]), seals the
+//!    request into a [`ProxyState`] ([`ProxyState::seal`]) and redirects the browser to the
+//!    upstream with an [`AuthorizationRequest`] carrying the sealed state and the upstream
+//!    leg's own PKCE challenge and nonce.
+//! 3. The upstream sends the browser back: [`ProxyState::open`] rejects tampered, foreign
+//!    or expired states; a [`TokenRequest`] redeems the upstream code with the derived
+//!    verifier; [`TokenResponse::parse`] reads the answer, relaying upstream OAuth errors
+//!    with their status ([`OAuthErrorResponse`]).
+//! 4. The proxy sends the client back with [`ProxyState::client_redirect_url`].
+//!
+//! Secrets (client secrets, tokens, codes, verifiers, the state key) live in types whose
+//! `Debug` redacts them, and never appear in error messages.
+
+mod dcr;
+mod pkce;
+mod redirect;
+mod request;
+mod response;
+mod secret;
+mod state;
+
+pub use dcr::{
+    ClientRegistration, ClientRegistrationRequest, MAX_REDIRECT_URIS, MAX_REGISTRATION_BYTES,
+};
+pub use pkce::{PKCE_METHOD_S256, PkceChallenge, PkceVerifier, random_nonce, random_state};
+pub use redirect::{DEFAULT_PRIVATE_USE_SCHEMES, RedirectUriPolicy};
+pub use request::{AuthorizationRequest, ClientAuth, Grant, TokenExchange, TokenRequest};
+pub use response::{OAuthErrorResponse, TokenResponse};
+pub use secret::{ClientSecret, SecretString};
+pub use state::{
+    DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState, SealedState, StateKey,
+};
+
+#[cfg(test)]
+mod redaction_tests;
