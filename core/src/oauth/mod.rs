@@ -27,18 +27,20 @@ mod request;
 mod response;
 mod secret;
 mod state;
+mod token_request;
 
 pub use dcr::{
     ClientRegistration, ClientRegistrationRequest, MAX_REDIRECT_URIS, MAX_REGISTRATION_BYTES,
 };
 pub use pkce::{PKCE_METHOD_S256, PkceChallenge, PkceVerifier, random_nonce, random_state};
 pub use redirect::{DEFAULT_PRIVATE_USE_SCHEMES, RedirectUriPolicy};
-pub use request::{AuthorizationRequest, ClientAuth, Grant, TokenExchange, TokenRequest};
+pub use request::AuthorizationRequest;
 pub use response::{OAuthErrorResponse, TokenResponse};
 pub use secret::{ClientSecret, SecretString};
 pub use state::{
     DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState, SealedState, StateKey,
 };
+pub use token_request::{ClientAuth, Grant, TokenExchange, TokenRequest};
 
 #[cfg(test)]
 mod redaction_tests;
