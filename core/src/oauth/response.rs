@@ -36,12 +36,14 @@ pub struct OAuthErrorResponse {
 
 impl OAuthErrorResponse {
     /// The response for `error`: the relayed upstream error when there is one, otherwise the
-    /// kind's OAuth code, the message as description and the kind's status.
+    /// kind's OAuth code (`server_error` for a failure on this server's side), the message as
+    /// description and the kind's status.
     pub fn from_error(error: &Error) -> Self {
         if let Some(upstream) = error.upstream() {
             return upstream.clone();
         }
         let code = match error.oauth_error() {
+            _ if error.http_status() >= 500 => "server_error",
             "" => "invalid_request",
             code => code,
         };
@@ -421,6 +423,11 @@ mod tests {
             relay.to_json(),
             r#"{"error":"invalid_grant","error_description":"Code expired"}"#
         );
+
+        let own = OAuthErrorResponse::from_error(&Error::new(ErrorKind::InvalidConfig, "x"));
+        assert_eq!((own.status, own.error.as_str()), (500, "server_error"));
+        let own = OAuthErrorResponse::from_error(&Error::new(ErrorKind::OAuthInvalidGrant, "x"));
+        assert_eq!((own.status, own.error.as_str()), (400, "invalid_grant"));
 
         let unauthorized = response(
             401,
