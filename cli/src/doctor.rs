@@ -1,0 +1,513 @@
+//! `mcp-bearer doctor`: checks an identity provider (and optionally an MCP server) for what
+//! MCP authorization needs, and prints a pass/warn/fail list.
+
+use std::sync::Arc;
+
+use clap::Args;
+use mcp_bearer::discovery::{DiscoveryOptions, ProviderMetadata, discover};
+use mcp_bearer::fetch::UreqFetch;
+use mcp_bearer::http::{Fetch, HttpRequest, Method};
+use mcp_bearer::jwk::{KeySetLimits, KeyType, MIN_RSA_BITS};
+use mcp_bearer::{Jwk, KeySet, url_policy};
+use serde_json::{Value, json};
+
+use crate::challenge;
+use crate::exit::{CliResult, OK, OTHER};
+use crate::output::{Style, print_json, progress};
+
+/// Arguments of `doctor`.
+#[derive(Debug, Args)]
+pub(crate) struct DoctorArgs {
+    /// The identity provider's issuer URL.
+    #[arg(long, value_name = "URL")]
+    issuer: String,
+    /// The MCP server's resource URL (e.g. https://mcp.example.com/mcp): checks its RFC 9728
+    /// metadata and its 401 challenge.
+    #[arg(long, value_name = "URL")]
+    resource: Option<String>,
+    /// Print JSON: {"ok", "checks": [{"check", "status", "detail"}]}.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+impl Status {
+    fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+        }
+    }
+}
+
+/// The checks made so far.
+#[derive(Debug, Default)]
+struct Report {
+    checks: Vec<(&'static str, Status, String)>,
+}
+
+impl Report {
+    fn add(&mut self, check: &'static str, status: Status, detail: impl Into<String>) {
+        self.checks.push((check, status, detail.into()));
+    }
+
+    fn failed(&self) -> bool {
+        self.checks.iter().any(|(_, s, _)| *s == Status::Fail)
+    }
+}
+
+/// Runs every check and prints the list; exit code 1 when one fails (warnings pass).
+pub(crate) fn doctor(args: &DoctorArgs) -> CliResult {
+    let mut report = Report::default();
+    let fetch: Arc<dyn Fetch> = UreqFetch::shared()?;
+    progress(&format!("discovering {}…", args.issuer));
+    match discover(&args.issuer, fetch.as_ref(), &DiscoveryOptions::default()) {
+        Ok(metadata) => {
+            report.add(
+                "discovery",
+                Status::Pass,
+                format!("metadata at {}", metadata.source_url),
+            );
+            check_keys(&mut report, &metadata, fetch.as_ref());
+            check_client_support(&mut report, &metadata);
+        }
+        Err(e) => {
+            report.add(
+                "discovery",
+                Status::Fail,
+                format!("{} [{}]", e.message(), e.code()),
+            );
+            for check in [
+                "jwks_uri",
+                "signing algorithms",
+                "key strength",
+                "PKCE",
+                "DCR",
+            ] {
+                report.add(check, Status::Skip, "needs discovery");
+            }
+        }
+    }
+    if let Some(resource) = &args.resource {
+        progress(&format!("checking the resource {resource}…"));
+        check_resource(&mut report, resource, &args.issuer, fetch.as_ref());
+    }
+    print_report(&report, args);
+    Ok(if report.failed() { OTHER } else { OK })
+}
+
+fn check_keys(report: &mut Report, metadata: &ProviderMetadata, fetch: &dyn Fetch) {
+    let skip_rest = |report: &mut Report| {
+        report.add("signing algorithms", Status::Skip, "needs the JWKS");
+        report.add("key strength", Status::Skip, "needs the JWKS");
+    };
+    let Some(jwks_uri) = metadata.jwks_uri.as_deref() else {
+        report.add("jwks_uri", Status::Fail, "the metadata has no \"jwks_uri\"");
+        return skip_rest(report);
+    };
+    if let Err(e) = url_policy::check_fetch_url(jwks_uri, "JWKS", false) {
+        report.add("jwks_uri", Status::Fail, e.message());
+        return skip_rest(report);
+    }
+    let mut request = HttpRequest::get(jwks_uri);
+    request.max_response_bytes = mcp_bearer::remote::DEFAULT_MAX_RESPONSE_BYTES;
+    progress(&format!("fetching {jwks_uri}…"));
+    let keys = match fetch.fetch(&request) {
+        Ok(r) if r.status == 200 => KeySet::from_slice(&r.body, KeySetLimits::default()),
+        Ok(r) => {
+            report.add(
+                "jwks_uri",
+                Status::Fail,
+                format!("{jwks_uri} answered HTTP {}", r.status),
+            );
+            return skip_rest(report);
+        }
+        Err(e) => {
+            report.add("jwks_uri", Status::Fail, e.to_string());
+            return skip_rest(report);
+        }
+    };
+    let keys = match keys {
+        Ok(keys) => keys,
+        Err(e) => {
+            report.add(
+                "jwks_uri",
+                Status::Fail,
+                format!("{jwks_uri}: {} [{}]", e.message(), e.code()),
+            );
+            return skip_rest(report);
+        }
+    };
+    report.add(
+        "jwks_uri",
+        Status::Pass,
+        format!(
+            "{jwks_uri}: {} usable key{} (kids [{}])",
+            keys.keys().len(),
+            if keys.keys().len() == 1 { "" } else { "s" },
+            keys.kids().join(", ")
+        ),
+    );
+    check_algorithms(report, metadata, &keys);
+    check_strength(report, &keys);
+}
+
+fn key_description(key: &Jwk) -> String {
+    let alg = key.algorithm().map(|a| a.name().to_owned());
+    match (key.key_type(), key.curve(), key.rsa_bits()) {
+        (KeyType::Rsa, _, Some(bits)) => format!("RSA {bits} bits{}", suffix(alg)),
+        (_, Some(curve), _) => format!("{} {}{}", key.key_type().name(), curve.name(), suffix(alg)),
+        _ => format!("{}{}", key.key_type().name(), suffix(alg)),
+    }
+}
+
+fn suffix(alg: Option<String>) -> String {
+    alg.map(|a| format!(" ({a})")).unwrap_or_default()
+}
+
+fn check_algorithms(report: &mut Report, metadata: &ProviderMetadata, keys: &KeySet) {
+    if keys.keys().is_empty() {
+        report.add(
+            "signing algorithms",
+            Status::Fail,
+            "the JWKS has no usable signing key",
+        );
+        return;
+    }
+    let mut algs: Vec<String> = keys
+        .keys()
+        .iter()
+        .map(|k| {
+            k.algorithm().map_or_else(
+                || format!("{} (no alg)", k.key_type().name()),
+                |a| a.name().to_owned(),
+            )
+        })
+        .collect();
+    algs.sort();
+    algs.dedup();
+    let advertised = &metadata.id_token_signing_alg_values_supported;
+    let unsafe_advertised: Vec<&String> = advertised
+        .iter()
+        .filter(|a| a.eq_ignore_ascii_case("none") || a.starts_with("HS"))
+        .collect();
+    let detail = format!(
+        "keys sign with {}; the metadata advertises [{}]",
+        algs.join(", "),
+        advertised.join(", ")
+    );
+    if unsafe_advertised.is_empty() {
+        report.add("signing algorithms", Status::Pass, detail);
+    } else {
+        report.add(
+            "signing algorithms",
+            Status::Warn,
+            format!("{detail}; {unsafe_advertised:?} cannot be verified from a JWKS"),
+        );
+    }
+}
+
+fn check_strength(report: &mut Report, keys: &KeySet) {
+    let described: Vec<String> = keys.keys().iter().map(key_description).collect();
+    let weak: Vec<&Jwk> = keys
+        .keys()
+        .iter()
+        .filter(|k| k.rsa_bits().is_some_and(|b| b < MIN_RSA_BITS))
+        .collect();
+    let skipped: Vec<String> = keys
+        .skipped()
+        .iter()
+        .map(|s| {
+            format!(
+                "#{} {}: {}",
+                s.index,
+                s.kid
+                    .as_deref()
+                    .map_or("(no kid)".to_owned(), |k| format!("kid {k}")),
+                s.reason
+            )
+        })
+        .collect();
+    let mut detail = described.join("; ");
+    if !skipped.is_empty() {
+        detail.push_str(&format!("; skipped members: {}", skipped.join("; ")));
+    }
+    let status = if !weak.is_empty() || keys.keys().is_empty() {
+        Status::Fail
+    } else if skipped.is_empty() {
+        Status::Pass
+    } else {
+        Status::Warn
+    };
+    report.add("key strength", status, detail);
+}
+
+fn check_client_support(report: &mut Report, metadata: &ProviderMetadata) {
+    let methods = &metadata.code_challenge_methods_supported;
+    if methods.iter().any(|m| m == "S256") {
+        report.add("PKCE", Status::Pass, "S256 is supported");
+    } else if metadata.authorization_endpoint.is_some() {
+        report.add(
+            "PKCE",
+            Status::Fail,
+            format!(
+                "code_challenge_methods_supported is [{}], without S256: MCP clients refuse to \
+                 log in without it",
+                methods.join(", ")
+            ),
+        );
+    } else {
+        report.add(
+            "PKCE",
+            Status::Warn,
+            "no authorization_endpoint and no S256 advertised: this issuer cannot log users in \
+             for MCP clients",
+        );
+    }
+    match &metadata.registration_endpoint {
+        Some(endpoint) => report.add("DCR", Status::Pass, format!("registration at {endpoint}")),
+        None => report.add(
+            "DCR",
+            Status::Warn,
+            "no registration_endpoint: MCP clients need a pre-registered client id, or an OAuth \
+             proxy in front of this provider",
+        ),
+    }
+}
+
+/// The RFC 9728 §3.1 metadata URL of `resource`: the well-known path inserted before the
+/// resource's path.
+fn protected_resource_metadata_url(resource: &str) -> Result<String, String> {
+    let url = url::Url::parse(resource).map_err(|e| format!("{resource:?} is not a URL: {e}"))?;
+    let origin = url.origin().ascii_serialization();
+    let path = url.path().trim_end_matches('/');
+    Ok(format!(
+        "{origin}/.well-known/oauth-protected-resource{path}"
+    ))
+}
+
+fn check_resource(report: &mut Report, resource: &str, issuer: &str, fetch: &dyn Fetch) {
+    let metadata_url = match protected_resource_metadata_url(resource) {
+        Ok(url) => url,
+        Err(message) => {
+            report.add("resource metadata", Status::Fail, message);
+            return;
+        }
+    };
+    match fetch.fetch(&HttpRequest::get(&metadata_url)) {
+        Ok(r) if r.status == 200 => match serde_json::from_slice::<Value>(&r.body) {
+            Ok(Value::Object(doc)) => {
+                report.add(
+                    "resource metadata",
+                    Status::Pass,
+                    format!("at {metadata_url}"),
+                );
+                check_resource_document(report, &doc, resource, issuer);
+            }
+            _ => report.add(
+                "resource metadata",
+                Status::Fail,
+                format!("{metadata_url} is not a JSON object"),
+            ),
+        },
+        Ok(r) => report.add(
+            "resource metadata",
+            Status::Fail,
+            format!("{metadata_url} answered HTTP {} (RFC 9728 §3)", r.status),
+        ),
+        Err(e) => report.add("resource metadata", Status::Fail, e.to_string()),
+    }
+    check_challenge(report, resource, &metadata_url, fetch);
+}
+
+fn check_resource_document(
+    report: &mut Report,
+    doc: &serde_json::Map<String, Value>,
+    resource: &str,
+    issuer: &str,
+) {
+    match doc.get("resource").and_then(Value::as_str) {
+        Some(r) if r == resource => report.add("resource identifier", Status::Pass, r),
+        Some(r) => {
+            let slash = r.trim_end_matches('/') == resource.trim_end_matches('/');
+            report.add(
+                "resource identifier",
+                Status::Fail,
+                format!(
+                    "the metadata names {r:?}, not {resource:?}{}",
+                    if slash {
+                        " (differs only by a trailing slash)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+        None => report.add(
+            "resource identifier",
+            Status::Fail,
+            "the metadata has no \"resource\"",
+        ),
+    }
+    let servers: Vec<&str> = doc
+        .get("authorization_servers")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if servers.contains(&issuer) {
+        report.add(
+            "authorization servers",
+            Status::Pass,
+            format!("lists {issuer}"),
+        );
+    } else {
+        report.add(
+            "authorization servers",
+            Status::Fail,
+            format!(
+                "authorization_servers is [{}]; MCP clients find {issuer} only if it is listed",
+                servers.join(", ")
+            ),
+        );
+    }
+}
+
+fn check_challenge(report: &mut Report, resource: &str, metadata_url: &str, fetch: &dyn Fetch) {
+    // An MCP client's first request: a JSON-RPC POST without a token.
+    let mut request = HttpRequest::get(resource);
+    request.method = Method::Post;
+    request.headers = vec![
+        (
+            "Accept".into(),
+            "application/json, text/event-stream".into(),
+        ),
+        ("Content-Type".into(), "application/json".into()),
+    ];
+    request.body = br#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.to_vec();
+    let response = match fetch.fetch(&request) {
+        Ok(r) => r,
+        Err(e) => {
+            report.add("401 challenge", Status::Fail, e.to_string());
+            return;
+        }
+    };
+    if response.status != 401 {
+        report.add(
+            "401 challenge",
+            Status::Fail,
+            format!(
+                "an unauthenticated request got HTTP {}, expected 401",
+                response.status
+            ),
+        );
+        return;
+    }
+    let Some(header) = response.header("www-authenticate") else {
+        report.add(
+            "401 challenge",
+            Status::Fail,
+            "the 401 has no WWW-Authenticate header (RFC 6750 §3)",
+        );
+        return;
+    };
+    let challenges = challenge::parse(header);
+    let Some(bearer) = challenges
+        .iter()
+        .find(|c| c.scheme.eq_ignore_ascii_case("bearer"))
+    else {
+        report.add(
+            "401 challenge",
+            Status::Fail,
+            format!("WWW-Authenticate has no Bearer challenge: {header}"),
+        );
+        return;
+    };
+    match bearer.param("resource_metadata") {
+        Some(url) if url == metadata_url => report.add("401 challenge", Status::Pass, header),
+        Some(url) => report.add(
+            "401 challenge",
+            Status::Warn,
+            format!("resource_metadata is {url:?}; the well-known URL is {metadata_url:?}"),
+        ),
+        None => report.add(
+            "401 challenge",
+            Status::Fail,
+            format!(
+                "the Bearer challenge has no resource_metadata (MCP authorization, RFC 9728 §5.1): \
+                 {header}"
+            ),
+        ),
+    }
+}
+
+fn print_report(report: &Report, args: &DoctorArgs) {
+    if args.json {
+        let checks: Vec<Value> = report
+            .checks
+            .iter()
+            .map(|(check, status, detail)| {
+                json!({ "check": check, "status": status.name(), "detail": detail })
+            })
+            .collect();
+        print_json(
+            &json!({
+                "issuer": args.issuer,
+                "resource": args.resource,
+                "ok": !report.failed(),
+                "checks": checks,
+            }),
+            false,
+        );
+        return;
+    }
+    let style = Style::for_stdout();
+    let width = report
+        .checks
+        .iter()
+        .map(|(c, _, _)| c.len())
+        .max()
+        .unwrap_or(0);
+    for (check, status, detail) in &report.checks {
+        let mark = match status {
+            Status::Pass => style.green("pass"),
+            Status::Warn => style.yellow("warn"),
+            Status::Fail => style.red("FAIL"),
+            Status::Skip => style.dim("skip"),
+        };
+        println!("{mark}  {check:<width$}  {detail}");
+    }
+    let count = |s: Status| report.checks.iter().filter(|(_, x, _)| *x == s).count();
+    println!(
+        "{} passed, {} warnings, {} failed",
+        count(Status::Pass),
+        count(Status::Warn),
+        count(Status::Fail)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc9728_metadata_url_inserts_the_well_known_path() {
+        assert_eq!(
+            protected_resource_metadata_url("https://mcp.example.com/mcp").ok(),
+            Some("https://mcp.example.com/.well-known/oauth-protected-resource/mcp".to_owned())
+        );
+        assert_eq!(
+            protected_resource_metadata_url("https://mcp.example.com/").ok(),
+            Some("https://mcp.example.com/.well-known/oauth-protected-resource".to_owned())
+        );
+    }
+}
