@@ -87,7 +87,12 @@ impl ProviderMetadata {
         let list = |k: &str| -> Vec<String> {
             raw.get(k)
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let issuer = text("issuer").ok_or_else(|| {
@@ -141,7 +146,10 @@ impl ProviderMetadata {
 /// [`ErrorKind::InvalidConfig`] when `issuer` is not a URL.
 pub fn discovery_urls(issuer: &str) -> Result<Vec<String>> {
     let url = url::Url::parse(issuer).map_err(|e| {
-        Error::new(ErrorKind::InvalidConfig, format!("the issuer {issuer:?} is not a URL: {e}"))
+        Error::new(
+            ErrorKind::InvalidConfig,
+            format!("the issuer {issuer:?} is not a URL: {e}"),
+        )
     })?;
     let origin = url.origin().ascii_serialization();
     let path = url.path().trim_end_matches('/');
@@ -218,7 +226,10 @@ impl Verifier {
         let jwks_uri = metadata.jwks_uri.clone().ok_or_else(|| {
             Error::new(
                 ErrorKind::JwksInvalid,
-                format!("the discovery document at {} has no \"jwks_uri\"", metadata.source_url),
+                format!(
+                    "the discovery document at {} has no \"jwks_uri\"",
+                    metadata.source_url
+                ),
             )
         })?;
         let jwks = RemoteJwks::with_parts(
@@ -261,7 +272,8 @@ mod tests {
 
     #[test]
     fn issuer_must_match_exactly() {
-        let doc = br#"{"issuer":"https://idp.example.com/","jwks_uri":"https://idp.example.com/jwks"}"#;
+        let doc =
+            br#"{"issuer":"https://idp.example.com/","jwks_uri":"https://idp.example.com/jwks"}"#;
         let err = ProviderMetadata::from_slice(doc, "https://idp.example.com", "u").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidConfig);
         assert!(err.message().contains("trailing slash"));

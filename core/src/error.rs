@@ -199,6 +199,12 @@ pub fn all_codes() -> Vec<&'static str> {
 /// claims, key ids and URLs, never token bytes, client secrets or keys.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Error {
+    // Boxed so that `Result<T, Error>` stays one pointer wide on every hot path.
+    inner: Box<ErrorInner>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct ErrorInner {
     kind: ErrorKind,
     message: String,
     claim: Option<&'static str>,
@@ -206,21 +212,23 @@ pub struct Error {
     expected: Option<String>,
     actual: Option<String>,
     required_scopes: Vec<String>,
-    upstream: Option<Box<crate::oauth::OAuthErrorResponse>>,
+    upstream: Option<crate::oauth::OAuthErrorResponse>,
 }
 
 impl Error {
     /// An error of `kind` with a message that says what to fix.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
-            kind,
-            message: message.into(),
-            claim: None,
-            reason: None,
-            expected: None,
-            actual: None,
-            required_scopes: Vec::new(),
-            upstream: None,
+            inner: Box::new(ErrorInner {
+                kind,
+                message: message.into(),
+                claim: None,
+                reason: None,
+                expected: None,
+                actual: None,
+                required_scopes: Vec::new(),
+                upstream: None,
+            }),
         }
     }
 
@@ -233,97 +241,97 @@ impl Error {
         message: impl Into<String>,
     ) -> Self {
         let mut e = Error::new(kind, message);
-        e.claim = Some(claim);
-        e.reason = Some(reason);
+        e.inner.claim = Some(claim);
+        e.inner.reason = Some(reason);
         e
     }
 
     /// Records the expected and the received value of the failed check (both are shown by
     /// the CLI and exposed by the bindings).
     pub fn with_values(mut self, expected: impl Into<String>, actual: impl Into<String>) -> Self {
-        self.expected = Some(expected.into());
-        self.actual = Some(actual.into());
+        self.inner.expected = Some(expected.into());
+        self.inner.actual = Some(actual.into());
         self
     }
 
     pub(crate) fn with_required_scopes(mut self, scopes: Vec<String>) -> Self {
-        self.required_scopes = scopes;
+        self.inner.required_scopes = scopes;
         self
     }
 
     pub(crate) fn with_reason(mut self, reason: &'static str) -> Self {
-        self.reason = Some(reason);
+        self.inner.reason = Some(reason);
         self
     }
 
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The stable code, e.g. `ERR_JWT_EXPIRED`.
     pub fn code(&self) -> &'static str {
-        self.kind.code()
+        self.inner.kind.code()
     }
 
     /// A message that says what failed and what to fix. Never contains secrets.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// The claim whose check failed (`exp`, `aud`, …), when one did.
     pub fn claim_name(&self) -> Option<&'static str> {
-        self.claim
+        self.inner.claim
     }
 
     /// Why the check failed: `missing`, `check_failed`, `invalid`, `timeout`, `stale`, ….
     pub fn reason(&self) -> Option<&'static str> {
-        self.reason
+        self.inner.reason
     }
 
     /// The value the verifier expected, when there is one (e.g. the configured audience).
     pub fn expected(&self) -> Option<&str> {
-        self.expected.as_deref()
+        self.inner.expected.as_deref()
     }
 
     /// The value the token carried, when there is one (e.g. the token's `aud`).
     pub fn actual(&self) -> Option<&str> {
-        self.actual.as_deref()
+        self.inner.actual.as_deref()
     }
 
     /// For [`ErrorKind::InsufficientScope`]: the scopes the resource requires, for the
     /// `scope` attribute of the 403 challenge.
     pub fn required_scopes(&self) -> &[String] {
-        &self.required_scopes
+        &self.inner.required_scopes
     }
 
     /// The RFC 6750 error code (`invalid_token`, `insufficient_scope`, `invalid_request`, or
     /// empty when no token was sent); for an upstream OAuth error, the upstream's own code
     /// (`invalid_grant`, …).
     pub fn oauth_error(&self) -> &str {
-        match &self.upstream {
+        match &self.inner.upstream {
             Some(upstream) => &upstream.error,
-            None => self.kind.oauth_error(),
+            None => self.inner.kind.oauth_error(),
         }
     }
 
     /// The HTTP status a resource server answers with; for an upstream OAuth error, the
     /// status to relay it with (see [`crate::oauth::OAuthErrorResponse::status`]).
     pub fn http_status(&self) -> u16 {
-        match &self.upstream {
+        match &self.inner.upstream {
             Some(upstream) => upstream.status,
-            None => self.kind.http_status(),
+            None => self.inner.kind.http_status(),
         }
     }
 
     /// For [`ErrorKind::OAuthUpstream`]: the OAuth error the upstream answered with, to relay
     /// to the client (RFC 6749 §5.2).
     pub fn upstream(&self) -> Option<&crate::oauth::OAuthErrorResponse> {
-        self.upstream.as_deref()
+        self.inner.upstream.as_ref()
     }
 
     pub(crate) fn with_upstream(mut self, upstream: crate::oauth::OAuthErrorResponse) -> Self {
-        self.upstream = Some(Box::new(upstream));
+        self.inner.upstream = Some(upstream);
         self
     }
 }
@@ -332,20 +340,20 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
         d.field("code", &self.code())
-            .field("message", &self.message);
-        if let Some(c) = self.claim {
+            .field("message", &self.inner.message);
+        if let Some(c) = self.inner.claim {
             d.field("claim", &c);
         }
-        if let Some(r) = self.reason {
+        if let Some(r) = self.inner.reason {
             d.field("reason", &r);
         }
-        if let Some(e) = &self.expected {
+        if let Some(e) = &self.inner.expected {
             d.field("expected", e);
         }
-        if let Some(a) = &self.actual {
+        if let Some(a) = &self.inner.actual {
             d.field("actual", a);
         }
-        if let Some(u) = &self.upstream {
+        if let Some(u) = &self.inner.upstream {
             d.field("upstream", u);
         }
         d.finish()
@@ -354,7 +362,7 @@ impl fmt::Debug for Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.message, self.code())
+        write!(f, "{} ({})", self.inner.message, self.code())
     }
 }
 

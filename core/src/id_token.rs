@@ -23,7 +23,9 @@ pub struct IdTokenValidator {
 
 impl fmt::Debug for IdTokenValidator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IdTokenValidator").field("client_id", &self.client_id).finish_non_exhaustive()
+        f.debug_struct("IdTokenValidator")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -54,7 +56,10 @@ impl IdTokenValidator {
                 ..VerifierOptions::default()
             },
         )?;
-        Ok(IdTokenValidator { verifier, client_id: client_id.to_owned() })
+        Ok(IdTokenValidator {
+            verifier,
+            client_id: client_id.to_owned(),
+        })
     }
 
     /// Validates `id_token`. `nonce` is the value sent in the authorization request (it must
@@ -80,16 +85,16 @@ impl IdTokenValidator {
                 "the ID token has several audiences but no \"azp\" (OIDC Core §3.1.3.7)",
             ));
         }
-        if let Some(azp) = azp {
-            if azp != self.client_id {
-                return Err(Error::claim(
-                    ErrorKind::JwtClaimValidationFailed,
-                    "azp",
-                    "check_failed",
-                    format!("the ID token's \"azp\" is {azp:?}, not this client"),
-                )
-                .with_values(self.client_id.clone(), azp));
-            }
+        if let Some(azp) = azp
+            && azp != self.client_id
+        {
+            return Err(Error::claim(
+                ErrorKind::JwtClaimValidationFailed,
+                "azp",
+                "check_failed",
+                format!("the ID token's \"azp\" is {azp:?}, not this client"),
+            )
+            .with_values(self.client_id.clone(), azp));
         }
         if let Some(expected) = nonce {
             match claims.get("nonce").and_then(Value::as_str) {
@@ -166,13 +171,19 @@ mod tests {
     use crate::sign::SigningKey;
 
     fn now() -> u64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
     }
 
     fn setup() -> (SigningKey, IdTokenValidator) {
         let key = SigningKey::generate(Algorithm::ES256).unwrap();
-        let set =
-            KeySet::from_json(&json!({"keys": [key.public_jwk()]}), KeySetLimits::default()).unwrap();
+        let set = KeySet::from_json(
+            &json!({"keys": [key.public_jwk()]}),
+            KeySetLimits::default(),
+        )
+        .unwrap();
         let v = IdTokenValidator::new(
             KeySource::Static(Arc::new(set)),
             "https://accounts.example.com",
@@ -211,11 +222,22 @@ mod tests {
         let e = v.validate(&good, Some("n-1"), Some("other")).unwrap_err();
         assert_eq!(e.claim_name(), Some("at_hash"));
         let multi = mint(&key, json!({"aud": ["client-123", "other"]}));
-        assert_eq!(v.validate(&multi, None, None).unwrap_err().claim_name(), Some("azp"));
+        assert_eq!(
+            v.validate(&multi, None, None).unwrap_err().claim_name(),
+            Some("azp")
+        );
         let foreign_azp = mint(&key, json!({"azp": "other"}));
-        assert_eq!(v.validate(&foreign_azp, None, None).unwrap_err().claim_name(), Some("azp"));
+        assert_eq!(
+            v.validate(&foreign_azp, None, None)
+                .unwrap_err()
+                .claim_name(),
+            Some("azp")
+        );
         let wrong_aud = mint(&key, json!({"aud": "other"}));
-        assert_eq!(v.validate(&wrong_aud, None, None).unwrap_err().claim_name(), Some("aud"));
+        assert_eq!(
+            v.validate(&wrong_aud, None, None).unwrap_err().claim_name(),
+            Some("aud")
+        );
         let no_iat = {
             let mut c: Map<String, Value> = json!({
                 "iss": "https://accounts.example.com", "aud": "client-123", "sub": "u1",
@@ -235,7 +257,10 @@ mod tests {
         // OIDC Core A.3: access token "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y" with
         // RS256 has at_hash "77QmUPtjPfzWtF2AnpK9RQ".
         assert_eq!(
-            token_hash(Algorithm::RS256, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"),
+            token_hash(
+                Algorithm::RS256,
+                "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"
+            ),
             "77QmUPtjPfzWtF2AnpK9RQ"
         );
     }

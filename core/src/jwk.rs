@@ -482,13 +482,13 @@ impl Jwk {
                 ));
             }
         };
-        if let Some(alg) = alg {
-            if alg.key_type() != kty {
-                return Err(Error::new(
-                    ErrorKind::InvalidKey,
-                    format!("JWK \"alg\" {alg} does not fit key type {}", kty.name()),
-                ));
-            }
+        if let Some(alg) = alg
+            && alg.key_type() != kty
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidKey,
+                format!("JWK \"alg\" {alg} does not fit key type {}", kty.name()),
+            ));
         }
         let thumbprint = b64::encode(aws_lc_rs::digest::digest(
             &aws_lc_rs::digest::SHA256,
@@ -504,15 +504,14 @@ impl Jwk {
             thumbprint,
             parsed: Default::default(),
         };
-        if let Some(curve) = jwk.curve() {
-            if let Some(alg) = jwk.alg {
-                if alg.curve() != Some(curve) {
-                    return Err(Error::new(
-                        ErrorKind::InvalidKey,
-                        format!("JWK \"alg\" {alg} does not fit curve {}", curve.name()),
-                    ));
-                }
-            }
+        if let Some(curve) = jwk.curve()
+            && let Some(alg) = jwk.alg
+            && alg.curve() != Some(curve)
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidKey,
+                format!("JWK \"alg\" {alg} does not fit curve {}", curve.name()),
+            ));
         }
         // Parse once now so that a malformed key is rejected when the set is loaded, not when
         // a token arrives; the parsed key is kept for the first algorithm it serves.
@@ -583,10 +582,10 @@ impl Jwk {
         if alg.key_type() != self.kty {
             return false;
         }
-        if let Some(curve) = alg.curve() {
-            if self.curve() != Some(curve) {
-                return false;
-            }
+        if let Some(curve) = alg.curve()
+            && self.curve() != Some(curve)
+        {
+            return false;
         }
         if let Some(own) = self.alg {
             // EdDSA and Ed25519 name the same algorithm for an Ed25519 key.
@@ -600,10 +599,10 @@ impl Jwk {
         if self.key_use.as_deref().is_some_and(|u| u != "sig") {
             return false;
         }
-        if let Some(ops) = &self.key_ops {
-            if !ops.iter().any(|o| o == "verify") {
-                return false;
-            }
+        if let Some(ops) = &self.key_ops
+            && !ops.iter().any(|o| o == "verify")
+        {
+            return false;
         }
         true
     }
@@ -763,14 +762,20 @@ impl KeySet {
     }
 
     /// The keys that may verify a token with this `alg` and `kid` (RFC 8725 §3.1). When the
-    /// token names a `kid`, only keys with that `kid` are candidates.
-    pub fn candidates<'a, 'b>(
+    /// token names a `kid`, only keys with that `kid` are candidates, except a shared secret
+    /// configured without a `kid` ([`Jwk::from_secret`]), which serves whatever `kid` the
+    /// issuer names (RFC 7520 §4.4's HS256 example carries one).
+    pub fn candidates<'a>(
         &'a self,
         alg: Algorithm,
-        kid: Option<&'b str>,
+        kid: Option<&str>,
     ) -> impl Iterator<Item = &'a Jwk> {
         self.keys.iter().filter(move |k| match kid {
-            Some(kid) => k.kid.as_deref() == Some(kid) && k.fits(alg),
+            Some(kid) => {
+                let named =
+                    k.kid.as_deref() == Some(kid) || (k.kty == KeyType::Oct && k.kid.is_none());
+                named && k.fits(alg)
+            }
             None => k.fits(alg),
         })
     }

@@ -222,10 +222,10 @@ impl RemoteJwks {
         {
             let st = self.state.lock();
             // Another caller already refreshed since this one looked: use that set.
-            if let Some(cur) = &st.current {
-                if cur.generation != seen_generation {
-                    return Ok(Some(cur.clone()));
-                }
+            if let Some(cur) = &st.current
+                && cur.generation != seen_generation
+            {
+                return Ok(Some(cur.clone()));
             }
         }
         Ok(self
@@ -291,10 +291,11 @@ impl RemoteJwks {
     fn refetch(&self, trigger: Trigger) -> Result<Option<KeySnapshot>> {
         let now = self.clock.now();
         let mut st = self.state.lock();
-        if let Some(cur) = &st.current {
-            if trigger == Trigger::Expired && self.is_fresh(cur, now) {
-                return Ok(Some(cur.clone()));
-            }
+        if let Some(cur) = &st.current
+            && trigger == Trigger::Expired
+            && self.is_fresh(cur, now)
+        {
+            return Ok(Some(cur.clone()));
         }
         let cooling = st
             .last_attempt

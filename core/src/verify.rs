@@ -429,10 +429,10 @@ impl Verifier {
                 ),
             ));
         }
-        if let Some((data, generation)) = self.cache.get(token) {
-            if let Some(hit) = self.cache_hit(token, data, generation)? {
-                return Ok(Some(hit));
-            }
+        if let Some((data, generation)) = self.cache.get(token)
+            && let Some(hit) = self.cache_hit(token, data, generation)?
+        {
+            return Ok(Some(hit));
         }
         let jws = CompactJws::parse(token, &self.algorithms)?;
         let Some(keys) = self.keys(allow_io)? else {
@@ -743,44 +743,44 @@ impl Verifier {
             ));
         }
         let nbf = numeric_claim(claims, "nbf")?;
-        if let Some(nbf) = nbf {
-            if nbf > now + leeway {
-                return Err(Error::claim(
-                    ErrorKind::JwtClaimValidationFailed,
-                    "nbf",
-                    "check_failed",
-                    format!(
-                        "the token is not valid yet: nbf is {} s in the future (leeway {} s); \
+        if let Some(nbf) = nbf
+            && nbf > now + leeway
+        {
+            return Err(Error::claim(
+                ErrorKind::JwtClaimValidationFailed,
+                "nbf",
+                "check_failed",
+                format!(
+                    "the token is not valid yet: nbf is {} s in the future (leeway {} s); \
                          check the clocks of this server and the issuer",
-                        (nbf - now).round(),
-                        leeway
-                    ),
-                )
-                .with_values(
-                    format!("nbf <= {}", (now + leeway) as i64),
-                    format!("{}", nbf as i64),
-                ));
-            }
+                    (nbf - now).round(),
+                    leeway
+                ),
+            )
+            .with_values(
+                format!("nbf <= {}", (now + leeway) as i64),
+                format!("{}", nbf as i64),
+            ));
         }
         let iat = numeric_claim(claims, "iat")?;
-        if let Some(iat) = iat {
-            if iat > now + leeway {
-                return Err(Error::claim(
-                    ErrorKind::JwtClaimValidationFailed,
-                    "iat",
-                    "check_failed",
-                    format!(
-                        "the token was issued {} s in the future (leeway {} s); check the clocks \
+        if let Some(iat) = iat
+            && iat > now + leeway
+        {
+            return Err(Error::claim(
+                ErrorKind::JwtClaimValidationFailed,
+                "iat",
+                "check_failed",
+                format!(
+                    "the token was issued {} s in the future (leeway {} s); check the clocks \
                          of this server and the issuer",
-                        (iat - now).round(),
-                        leeway
-                    ),
-                )
-                .with_values(
-                    format!("iat <= {}", (now + leeway) as i64),
-                    format!("{}", iat as i64),
-                ));
-            }
+                    (iat - now).round(),
+                    leeway
+                ),
+            )
+            .with_values(
+                format!("iat <= {}", (now + leeway) as i64),
+                format!("{}", iat as i64),
+            ));
         }
         if let Some(max_age) = self.options.max_token_age {
             let Some(iat) = iat else {
