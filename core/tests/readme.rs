@@ -11,10 +11,23 @@ fn readme_error_table_matches_all_codes() {
             .find(|l| l.starts_with(&format!("| `{}` |", kind.code())))
             .unwrap_or_else(|| panic!("README has no row for {}", kind.code()));
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-        let oauth = if kind.oauth_error().is_empty() { "(none)" } else { kind.oauth_error() };
+        let oauth = if kind.oauth_error().is_empty() {
+            "(none)"
+        } else {
+            kind.oauth_error()
+        };
         assert_eq!(cells[2], oauth, "RFC 6750 error of {}", kind.code());
-        assert_eq!(cells[3], kind.http_status().to_string(), "status of {}", kind.code());
+        assert_eq!(
+            cells[3],
+            kind.http_status().to_string(),
+            "status of {}",
+            kind.code()
+        );
     }
     let rows = readme.lines().filter(|l| l.starts_with("| `ERR_")).count();
-    assert_eq!(rows, ErrorKind::ALL.len(), "README lists codes that do not exist");
+    assert_eq!(
+        rows,
+        ErrorKind::ALL.len(),
+        "README lists codes that do not exist"
+    );
 }
