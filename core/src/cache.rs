@@ -77,7 +77,7 @@ impl TokenCache {
         let key = self.key(token);
         let mut map = self.map.write();
         if map.len() >= self.capacity && !map.contains_key(&key) {
-            map.retain(|_, e| e.data.expires_at > now);
+            map.retain(|_, e| e.data.expires_at.is_none_or(|exp| exp > now));
             if map.len() >= self.capacity {
                 let mut keep = false;
                 map.retain(|_, _| {

@@ -69,6 +69,11 @@ pub enum ErrorKind {
     /// A grant presented to the proxy is not valid, e.g. the PKCE verifier does not match the
     /// challenge (RFC 6749 §5.2 `invalid_grant`).
     OAuthInvalidGrant,
+    /// An opaque token was refused by the authorization server: introspection says
+    /// `active: false`, or the userinfo endpoint answered 401/403.
+    TokenInactive,
+    /// The introspection or userinfo endpoint could not be asked or gave an unusable answer.
+    IntrospectionFailed,
 }
 
 impl ErrorKind {
@@ -99,6 +104,8 @@ impl ErrorKind {
         ErrorKind::OAuthUpstream,
         ErrorKind::InvalidClientMetadata,
         ErrorKind::OAuthInvalidGrant,
+        ErrorKind::TokenInactive,
+        ErrorKind::IntrospectionFailed,
     ];
 
     /// The stable string code (`ERR_…`). jose's code where jose has the same failure.
@@ -129,6 +136,8 @@ impl ErrorKind {
             ErrorKind::OAuthUpstream => "ERR_OAUTH_UPSTREAM",
             ErrorKind::InvalidClientMetadata => "ERR_INVALID_CLIENT_METADATA",
             ErrorKind::OAuthInvalidGrant => "ERR_OAUTH_INVALID_GRANT",
+            ErrorKind::TokenInactive => "ERR_TOKEN_INACTIVE",
+            ErrorKind::IntrospectionFailed => "ERR_INTROSPECTION_FAILED",
         }
     }
 
@@ -169,7 +178,10 @@ impl ErrorKind {
             | ErrorKind::InvalidClientMetadata
             | ErrorKind::OAuthInvalidGrant => 400,
             ErrorKind::OAuthUpstream => 502,
-            ErrorKind::JwksTimeout | ErrorKind::JwksFetchFailed | ErrorKind::JwksInvalid => 503,
+            ErrorKind::JwksTimeout
+            | ErrorKind::JwksFetchFailed
+            | ErrorKind::JwksInvalid
+            | ErrorKind::IntrospectionFailed => 503,
             ErrorKind::InvalidConfig | ErrorKind::InvalidKey => 500,
             _ => 401,
         }

@@ -121,7 +121,8 @@ impl IdTokenValidator {
         if let (Some(at_hash), Some(access)) =
             (claims.get("at_hash").and_then(Value::as_str), access_token)
         {
-            let expected = token_hash(token.header().alg, access);
+            let alg = token.header().map_or(Algorithm::RS256, |h| h.alg);
+            let expected = token_hash(alg, access);
             if at_hash != expected {
                 return Err(Error::claim(
                     ErrorKind::JwtClaimValidationFailed,

@@ -50,6 +50,7 @@ pub mod jwk;
 pub mod jws;
 pub mod metadata;
 pub mod oauth;
+pub mod opaque;
 pub mod remote;
 pub mod sign;
 pub mod url_policy;
@@ -60,7 +61,7 @@ pub use jwk::{Algorithm, Jwk, KeySet};
 pub use jws::verify_jws;
 pub use remote::{RemoteJwks, RemoteJwksOptions};
 pub use sign::SigningKey;
-pub use verify::{KeySource, TypPolicy, VerifiedToken, Verifier, VerifierOptions};
+pub use verify::{KeySource, TokenSource, TypPolicy, VerifiedToken, Verifier, VerifierOptions};
 
 /// The README's Rust examples, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]

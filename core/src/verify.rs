@@ -135,17 +135,29 @@ impl Default for VerifierOptions {
     }
 }
 
+/// How a token was verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    /// A JWT: signature and claims checked locally.
+    Jwt,
+    /// An opaque token, vouched for by RFC 7662 introspection.
+    Introspection,
+    /// An opaque token, accepted by the provider's userinfo endpoint.
+    Userinfo,
+}
+
 /// What a verified token says. Shared between [`VerifiedToken`]s and the cache.
 #[derive(Debug)]
 pub(crate) struct TokenData {
-    header: JwsHeader,
+    source: TokenSource,
+    header: Option<JwsHeader>,
     claims: Map<String, Value>,
     payload_json: String,
     issuer: Option<String>,
     subject: Option<String>,
     audiences: Vec<String>,
     audience: Option<String>,
-    pub(crate) expires_at: f64,
+    pub(crate) expires_at: Option<f64>,
     not_before: Option<f64>,
     issued_at: Option<f64>,
     scopes: Vec<String>,
@@ -161,8 +173,12 @@ impl fmt::Debug for VerifiedToken {
     // The claims are the token's content; they are shown, but never the token itself.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifiedToken")
-            .field("alg", &self.0.header.alg)
-            .field("kid", &self.0.header.kid)
+            .field("source", &self.0.source)
+            .field("alg", &self.0.header.as_ref().map(|h| h.alg))
+            .field(
+                "kid",
+                &self.0.header.as_ref().and_then(|h| h.kid.as_deref()),
+            )
             .field("issuer", &self.0.issuer)
             .field("subject", &self.0.subject)
             .field("audience", &self.0.audience)
@@ -173,9 +189,43 @@ impl fmt::Debug for VerifiedToken {
 }
 
 impl VerifiedToken {
-    /// The protected header.
-    pub fn header(&self) -> &JwsHeader {
-        &self.0.header
+    /// A verdict on an opaque token, from an introspection or userinfo response.
+    pub(crate) fn from_opaque(
+        source: TokenSource,
+        claims: Map<String, Value>,
+        scopes: Vec<String>,
+        audiences: Vec<String>,
+        audience: Option<String>,
+        expires_at: Option<f64>,
+    ) -> VerifiedToken {
+        let text = |k: &str| claims.get(k).and_then(Value::as_str).map(str::to_owned);
+        let number = |k: &str| claims.get(k).and_then(Value::as_f64);
+        VerifiedToken(Arc::new(TokenData {
+            source,
+            header: None,
+            payload_json: Value::Object(claims.clone()).to_string(),
+            issuer: text("iss"),
+            subject: text("sub"),
+            client_id: text("client_id").or_else(|| text("azp")),
+            not_before: number("nbf"),
+            issued_at: number("iat"),
+            key_thumbprint: String::new(),
+            claims,
+            audiences,
+            audience,
+            expires_at,
+            scopes,
+        }))
+    }
+
+    /// How the token was verified.
+    pub fn source(&self) -> TokenSource {
+        self.0.source
+    }
+
+    /// The protected header, for a JWT.
+    pub fn header(&self) -> Option<&JwsHeader> {
+        self.0.header.as_ref()
     }
 
     /// All claims.
@@ -209,9 +259,10 @@ impl VerifiedToken {
         self.0.audience.as_deref()
     }
 
-    /// `exp`, in whole seconds since the Unix epoch.
-    pub fn expires_at(&self) -> u64 {
-        self.0.expires_at as u64
+    /// `exp`, in whole seconds since the Unix epoch. Always present for a JWT; for an
+    /// opaque token, when introspection reported it.
+    pub fn expires_at(&self) -> Option<u64> {
+        self.0.expires_at.map(|t| t as u64)
     }
 
     /// `nbf`, in whole seconds since the Unix epoch.
@@ -239,7 +290,8 @@ impl VerifiedToken {
         self.0.claims.get("jti").and_then(Value::as_str)
     }
 
-    /// The RFC 7638 thumbprint of the key that verified the signature.
+    /// The RFC 7638 thumbprint of the key that verified the signature (empty for an opaque
+    /// token).
     pub fn key_thumbprint(&self) -> &str {
         &self.0.key_thumbprint
     }
@@ -474,7 +526,7 @@ impl Verifier {
         let payload = jws.payload()?;
         let data = Arc::new(self.check_claims(jws.into_header(), payload, key)?);
         self.cache
-            .insert(token, Arc::clone(&data), keys.generation, data.expires_at);
+            .insert(token, Arc::clone(&data), keys.generation, self.now());
         Ok(Some(VerifiedToken(data)))
     }
 
@@ -582,33 +634,24 @@ impl Verifier {
             .filter(|s| !scopes.contains(s))
             .collect();
         if !missing.is_empty() {
-            return Err(Error::new(
-                ErrorKind::InsufficientScope,
-                format!(
-                    "the token lacks the scope{} {}; it has [{}]",
-                    if missing.len() == 1 { "" } else { "s" },
-                    missing
-                        .iter()
-                        .map(|s| format!("{s:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    scopes.join(" ")
-                ),
-            )
-            .with_values(self.options.required_scopes.join(" "), scopes.join(" "))
-            .with_required_scopes(self.options.required_scopes.clone()));
+            return Err(insufficient_scope(
+                &self.options.required_scopes,
+                &scopes,
+                &missing,
+            ));
         }
         let client_id = string_claim(&claims, "client_id")?.or(string_claim(&claims, "azp")?);
         let subject = string_claim(&claims, "sub")?;
         Ok(TokenData {
-            header,
+            source: TokenSource::Jwt,
+            header: Some(header),
             claims,
             payload_json,
             issuer,
             subject,
             audiences,
             audience,
-            expires_at,
+            expires_at: Some(expires_at),
             not_before,
             issued_at,
             scopes,
@@ -807,6 +850,29 @@ impl Verifier {
         }
         Ok((exp, nbf, iat))
     }
+}
+
+/// The 403 error for a token that lacks some of the `required` scopes.
+pub(crate) fn insufficient_scope(
+    required: &[String],
+    has: &[String],
+    missing: &[&String],
+) -> Error {
+    Error::new(
+        ErrorKind::InsufficientScope,
+        format!(
+            "the token lacks the scope{} {}; it has [{}]",
+            if missing.len() == 1 { "" } else { "s" },
+            missing
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            has.join(" ")
+        ),
+    )
+    .with_values(required.join(" "), has.join(" "))
+    .with_required_scopes(required.to_vec())
 }
 
 fn invalid_claim(name: &'static str, what: &str) -> Error {

@@ -40,6 +40,7 @@ pub use secret::{ClientSecret, SecretString};
 pub use state::{
     DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState, SealedState, StateKey,
 };
+pub(crate) use token_request::basic_credentials;
 pub use token_request::{ClientAuth, Grant, TokenExchange, TokenRequest};
 
 #[cfg(test)]

@@ -279,7 +279,7 @@ impl TokenRequest {
 /// The `Authorization` value for `client_secret_basic`: RFC 6749 §2.3.1 form-encodes the id
 /// and the secret before joining them with `:` and base64-encoding (a `:` or `%` in a secret
 /// would otherwise be misread by the server).
-fn basic_credentials(client_id: &str, secret: &SecretString) -> String {
+pub(crate) fn basic_credentials(client_id: &str, secret: &SecretString) -> String {
     let id: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
     let secret: String = url::form_urlencoded::byte_serialize(secret.expose().as_bytes()).collect();
     format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))

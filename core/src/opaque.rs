@@ -1,0 +1,531 @@
+//! Opaque (non-JWT) access tokens: RFC 7662 introspection, and verification by calling the
+//! provider's userinfo endpoint (GitHub's `/user`, Google's and any OIDC provider's
+//! userinfo). Both keep their verdicts in a bounded TTL cache and answer with the same
+//! [`VerifiedToken`] and error contract as JWT verification.
+//!
+//! Cache keys are SHA-256 digests of the tokens, so the cache never holds a bearer token.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use serde_json::{Map, Value};
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{Fetch, FetchError, HttpRequest, HttpResponse};
+use crate::oauth::ClientAuth;
+use crate::url_policy::check_fetch_url;
+use crate::verify::{TokenSource, VerifiedToken, scopes_of};
+
+/// Default for [`IntrospectionOptions::cache_ttl`] and [`UserinfoOptions::cache_ttl`].
+pub const DEFAULT_OPAQUE_CACHE_TTL: Duration = Duration::from_secs(60);
+/// Default for the opaque verifiers' cache size.
+pub const DEFAULT_OPAQUE_CACHE_ENTRIES: usize = 10_000;
+
+/// Options for [`Introspector`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntrospectionOptions {
+    /// The RFC 7662 introspection endpoint. Required.
+    pub endpoint: String,
+    /// This resource server's client id at the authorization server. Required.
+    pub client_id: String,
+    /// How this resource server authenticates to the endpoint. Defaults to none (most
+    /// servers require `client_secret_basic`).
+    pub client_auth: ClientAuth,
+    /// Accepted `iss` values when the response has one. Defaults to any.
+    pub issuers: Vec<String>,
+    /// Accepted audiences when the response has `aud`. Defaults to any.
+    pub audiences: Vec<String>,
+    /// Scopes the token must carry. Defaults to none.
+    pub required_scopes: Vec<String>,
+    /// How long a verdict is reused; never past the token's `exp`. Defaults to 60 seconds.
+    pub cache_ttl: Duration,
+    /// How many verdicts are cached; 0 disables the cache. Defaults to 10 000.
+    pub cache_entries: usize,
+    /// How long one request may take. Defaults to 5 seconds.
+    pub timeout: Duration,
+}
+
+impl IntrospectionOptions {
+    /// Options for `endpoint` and `client_id`, every other field at its default.
+    pub fn new(endpoint: impl Into<String>, client_id: impl Into<String>) -> Self {
+        IntrospectionOptions {
+            endpoint: endpoint.into(),
+            client_id: client_id.into(),
+            client_auth: ClientAuth::None,
+            issuers: Vec::new(),
+            audiences: Vec::new(),
+            required_scopes: Vec::new(),
+            cache_ttl: DEFAULT_OPAQUE_CACHE_TTL,
+            cache_entries: DEFAULT_OPAQUE_CACHE_ENTRIES,
+            timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Which userinfo document a [`UserinfoVerifier`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UserinfoFlavor {
+    /// An OIDC userinfo endpoint (Google, Okta, Auth0, …): the subject is `sub`. The default.
+    #[default]
+    Oidc,
+    /// GitHub's `GET /user`: the subject is the numeric `id`, and the token's scopes come in
+    /// the `X-OAuth-Scopes` response header.
+    GitHub,
+}
+
+/// Options for [`UserinfoVerifier`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserinfoOptions {
+    /// The userinfo endpoint. Required.
+    pub endpoint: String,
+    /// The document's shape. Defaults to [`UserinfoFlavor::Oidc`].
+    pub flavor: UserinfoFlavor,
+    /// Scopes the token must carry (only checkable where the provider reports them: GitHub).
+    /// Defaults to none.
+    pub required_scopes: Vec<String>,
+    /// How long a verdict is reused. Defaults to 60 seconds.
+    pub cache_ttl: Duration,
+    /// How many verdicts are cached; 0 disables the cache. Defaults to 10 000.
+    pub cache_entries: usize,
+    /// How long one request may take. Defaults to 5 seconds.
+    pub timeout: Duration,
+}
+
+impl UserinfoOptions {
+    /// Options for `endpoint`, every other field at its default.
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        UserinfoOptions {
+            endpoint: endpoint.into(),
+            flavor: UserinfoFlavor::Oidc,
+            required_scopes: Vec::new(),
+            cache_ttl: DEFAULT_OPAQUE_CACHE_TTL,
+            cache_entries: DEFAULT_OPAQUE_CACHE_ENTRIES,
+            timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A bounded map from token digests to verdicts with an expiry.
+struct VerdictCache {
+    capacity: usize,
+    map: Mutex<HashMap<[u8; 32], (f64, VerifiedToken)>>,
+}
+
+impl VerdictCache {
+    fn new(capacity: usize) -> Self {
+        VerdictCache {
+            capacity,
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn digest(token: &str) -> [u8; 32] {
+        let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(d.as_ref());
+        out
+    }
+
+    fn get(&self, token: &str, now: f64) -> Option<VerifiedToken> {
+        if self.capacity == 0 {
+            return None;
+        }
+        let key = Self::digest(token);
+        let mut map = self.map.lock();
+        match map.get(&key) {
+            Some((until, v)) if *until > now => Some(v.clone()),
+            Some(_) => {
+                map.remove(&key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn put(&self, token: &str, until: f64, verdict: VerifiedToken, now: f64) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut map = self.map.lock();
+        if map.len() >= self.capacity {
+            map.retain(|_, (u, _)| *u > now);
+            if map.len() >= self.capacity {
+                map.clear();
+            }
+        }
+        map.insert(Self::digest(token), (until, verdict));
+    }
+}
+
+fn send(fetch: &dyn Fetch, request: &HttpRequest, what: &str) -> Result<HttpResponse> {
+    fetch.fetch(request).map_err(|e| match e {
+        FetchError::Timeout(m) => Error::new(
+            ErrorKind::IntrospectionFailed,
+            format!("{what} timed out: {m}"),
+        )
+        .with_reason("timeout"),
+        other => Error::new(
+            ErrorKind::IntrospectionFailed,
+            format!("{what} failed: {other}"),
+        )
+        .with_reason("transport"),
+    })
+}
+
+fn parse_object(body: &[u8], what: &str) -> Result<Map<String, Value>> {
+    serde_json::from_slice(body).map_err(|_| {
+        Error::new(
+            ErrorKind::IntrospectionFailed,
+            format!("the {what} response is not a JSON object"),
+        )
+    })
+}
+
+fn check_scopes(required: &[String], scopes: &[String]) -> Result<()> {
+    let missing: Vec<&String> = required.iter().filter(|s| !scopes.contains(s)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(crate::verify::insufficient_scope(
+        required, scopes, &missing,
+    ))
+}
+
+/// Verifies opaque tokens with RFC 7662 token introspection.
+pub struct Introspector {
+    options: IntrospectionOptions,
+    fetch: Arc<dyn Fetch>,
+    clock: Arc<dyn Clock>,
+    cache: VerdictCache,
+}
+
+impl fmt::Debug for Introspector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Introspector")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Introspector {
+    /// An introspector sending its requests with `fetch`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for an endpoint that is not `https` (or loopback
+    /// `http`), or an empty client id.
+    pub fn new(options: IntrospectionOptions, fetch: Arc<dyn Fetch>) -> Result<Introspector> {
+        Introspector::with_clock(options, fetch, Arc::new(SystemClock))
+    }
+
+    /// As [`Introspector::new`], with an explicit clock.
+    ///
+    /// # Errors
+    /// As [`Introspector::new`].
+    pub fn with_clock(
+        options: IntrospectionOptions,
+        fetch: Arc<dyn Fetch>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Introspector> {
+        check_fetch_url(&options.endpoint, "introspection endpoint", false)?;
+        if options.client_id.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "the introspection client_id is empty",
+            ));
+        }
+        let cache = VerdictCache::new(options.cache_entries);
+        Ok(Introspector {
+            options,
+            fetch,
+            clock,
+            cache,
+        })
+    }
+
+    /// The introspection request for `token` (RFC 7662 §2.1), for hosts that send it
+    /// themselves.
+    pub fn request(&self, token: &str) -> HttpRequest {
+        let mut form: Vec<(&str, &str)> =
+            vec![("token", token), ("token_type_hint", "access_token")];
+        let basic = match &self.options.client_auth {
+            ClientAuth::None => {
+                form.push(("client_id", &self.options.client_id));
+                None
+            }
+            ClientAuth::ClientSecretPost(secret) => {
+                form.push(("client_id", &self.options.client_id));
+                form.push(("client_secret", secret.expose()));
+                None
+            }
+            ClientAuth::ClientSecretBasic(secret) => Some(secret),
+        };
+        let mut request = HttpRequest::post_form(self.options.endpoint.clone(), &form);
+        if let Some(secret) = basic {
+            request.headers.push((
+                "Authorization".into(),
+                crate::oauth::basic_credentials(&self.options.client_id, secret),
+            ));
+        }
+        request.timeout = self.options.timeout;
+        request.max_response_bytes = 64 * 1024;
+        request
+    }
+
+    /// Verifies `token`: a cached verdict, or a call to the introspection endpoint.
+    ///
+    /// # Errors
+    /// [`ErrorKind::TokenInactive`] when the server says `active: false`;
+    /// [`ErrorKind::IntrospectionFailed`] when it cannot be asked;
+    /// [`ErrorKind::JwtClaimValidationFailed`] for a wrong `iss`/`aud`;
+    /// [`ErrorKind::JwtExpired`] past `exp`; [`ErrorKind::InsufficientScope`].
+    pub fn verify(&self, token: &str) -> Result<VerifiedToken> {
+        let now = self.clock.now().as_secs_f64();
+        if let Some(hit) = self.cache.get(token, now) {
+            return Ok(hit);
+        }
+        let response = send(
+            self.fetch.as_ref(),
+            &self.request(token),
+            "token introspection",
+        )?;
+        if response.status != 200 {
+            return Err(Error::new(
+                ErrorKind::IntrospectionFailed,
+                format!(
+                    "the introspection endpoint answered HTTP {}{}",
+                    response.status,
+                    if response.status == 401 {
+                        ": check this server's client credentials"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        let claims = parse_object(&response.body, "introspection")?;
+        if claims.get("active") != Some(&Value::Bool(true)) {
+            return Err(Error::new(
+                ErrorKind::TokenInactive,
+                "the authorization server says the token is not active (revoked, expired or \
+                 unknown)",
+            ));
+        }
+        let exp = claims.get("exp").and_then(Value::as_f64);
+        if exp.is_some_and(|e| e <= now) {
+            return Err(Error::claim(
+                ErrorKind::JwtExpired,
+                "exp",
+                "check_failed",
+                "the introspected token has expired",
+            ));
+        }
+        let iss = claims.get("iss").and_then(Value::as_str);
+        if let Some(iss) = iss
+            && !self.options.issuers.is_empty()
+            && !self.options.issuers.iter().any(|i| i == iss)
+        {
+            return Err(Error::claim(
+                ErrorKind::JwtClaimValidationFailed,
+                "iss",
+                "check_failed",
+                format!("the introspected token's issuer is {iss:?}"),
+            )
+            .with_values(self.options.issuers.join(", "), iss));
+        }
+        let audiences: Vec<String> = match claims.get("aud") {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut audience = None;
+        if !self.options.audiences.is_empty() && claims.contains_key("aud") {
+            audience = self
+                .options
+                .audiences
+                .iter()
+                .find(|a| audiences.contains(a))
+                .cloned();
+            if audience.is_none() {
+                return Err(Error::claim(
+                    ErrorKind::JwtClaimValidationFailed,
+                    "aud",
+                    "check_failed",
+                    format!("the introspected token is for [{}]", audiences.join(", ")),
+                )
+                .with_values(self.options.audiences.join(", "), audiences.join(", ")));
+            }
+        }
+        let scopes = scopes_of(&claims);
+        check_scopes(&self.options.required_scopes, &scopes)?;
+        let until = exp.map_or(now + self.options.cache_ttl.as_secs_f64(), |e| {
+            e.min(now + self.options.cache_ttl.as_secs_f64())
+        });
+        let verified = VerifiedToken::from_opaque(
+            TokenSource::Introspection,
+            claims,
+            scopes,
+            audiences,
+            audience,
+            exp,
+        );
+        self.cache.put(token, until, verified.clone(), now);
+        Ok(verified)
+    }
+}
+
+/// Verifies opaque tokens by calling the provider's userinfo endpoint with them.
+pub struct UserinfoVerifier {
+    options: UserinfoOptions,
+    fetch: Arc<dyn Fetch>,
+    clock: Arc<dyn Clock>,
+    cache: VerdictCache,
+}
+
+impl fmt::Debug for UserinfoVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserinfoVerifier")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UserinfoVerifier {
+    /// A verifier sending its requests with `fetch`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for an endpoint that is not `https` (or loopback `http`).
+    pub fn new(options: UserinfoOptions, fetch: Arc<dyn Fetch>) -> Result<UserinfoVerifier> {
+        UserinfoVerifier::with_clock(options, fetch, Arc::new(SystemClock))
+    }
+
+    /// As [`UserinfoVerifier::new`], with an explicit clock.
+    ///
+    /// # Errors
+    /// As [`UserinfoVerifier::new`].
+    pub fn with_clock(
+        options: UserinfoOptions,
+        fetch: Arc<dyn Fetch>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<UserinfoVerifier> {
+        check_fetch_url(&options.endpoint, "userinfo endpoint", false)?;
+        let cache = VerdictCache::new(options.cache_entries);
+        Ok(UserinfoVerifier {
+            options,
+            fetch,
+            clock,
+            cache,
+        })
+    }
+
+    /// The userinfo request for `token`, for hosts that send it themselves.
+    pub fn request(&self, token: &str) -> HttpRequest {
+        let mut request = HttpRequest::get(self.options.endpoint.clone());
+        // `HttpRequest`'s Debug redacts this header.
+        request
+            .headers
+            .push(("Authorization".into(), format!("Bearer {token}")));
+        if self.options.flavor == UserinfoFlavor::GitHub {
+            for (name, value) in &mut request.headers {
+                if name.eq_ignore_ascii_case("accept") {
+                    *value = "application/vnd.github+json".into();
+                }
+            }
+        }
+        request.timeout = self.options.timeout;
+        request.max_response_bytes = 256 * 1024;
+        request
+    }
+
+    /// Verifies `token`: a cached verdict, or a call to the userinfo endpoint.
+    ///
+    /// # Errors
+    /// [`ErrorKind::TokenInactive`] when the provider answers 401;
+    /// [`ErrorKind::IntrospectionFailed`] for any other failure;
+    /// [`ErrorKind::InsufficientScope`] when required scopes are reported missing.
+    pub fn verify(&self, token: &str) -> Result<VerifiedToken> {
+        let now = self.clock.now().as_secs_f64();
+        if let Some(hit) = self.cache.get(token, now) {
+            return Ok(hit);
+        }
+        let response = send(
+            self.fetch.as_ref(),
+            &self.request(token),
+            "the userinfo request",
+        )?;
+        match response.status {
+            200 => {}
+            401 | 403 => {
+                return Err(Error::new(
+                    ErrorKind::TokenInactive,
+                    format!(
+                        "the provider's userinfo endpoint refused the token (HTTP {})",
+                        response.status
+                    ),
+                ));
+            }
+            status => {
+                return Err(Error::new(
+                    ErrorKind::IntrospectionFailed,
+                    format!("the userinfo endpoint answered HTTP {status}"),
+                ));
+            }
+        }
+        let mut claims = parse_object(&response.body, "userinfo")?;
+        let scopes = match self.options.flavor {
+            UserinfoFlavor::GitHub => {
+                // GitHub has no `sub`: its stable user id is the numeric `id`.
+                if let Some(id) = claims.get("id").cloned() {
+                    let sub = match id {
+                        Value::Number(n) => n.to_string(),
+                        Value::String(s) => s,
+                        _ => String::new(),
+                    };
+                    if !sub.is_empty() {
+                        claims.entry("sub").or_insert(Value::String(sub));
+                    }
+                }
+                response
+                    .header("x-oauth-scopes")
+                    .map(|h| {
+                        h.split(',')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }
+            UserinfoFlavor::Oidc => scopes_of(&claims),
+        };
+        if !claims.get("sub").is_some_and(Value::is_string) {
+            return Err(Error::new(
+                ErrorKind::IntrospectionFailed,
+                "the userinfo response has no subject (\"sub\", or GitHub's \"id\")",
+            ));
+        }
+        check_scopes(&self.options.required_scopes, &scopes)?;
+        let verified = VerifiedToken::from_opaque(
+            TokenSource::Userinfo,
+            claims,
+            scopes,
+            Vec::new(),
+            None,
+            None,
+        );
+        self.cache.put(
+            token,
+            now + self.options.cache_ttl.as_secs_f64(),
+            verified.clone(),
+            now,
+        );
+        Ok(verified)
+    }
+}
