@@ -1,8 +1,9 @@
-//! `WWW-Authenticate` challenges (RFC 9110 §11.6.1, RFC 6750 §3): building the ones the
-//! development resource sends and parsing the ones `doctor` receives.
+//! Parsing `WWW-Authenticate` challenges (RFC 9110 §11.6.1, RFC 6750 §3) that `doctor`
+//! receives from MCP servers.
 //!
-//! The core's metadata module did not exist yet when this was written, so the CLI carries
-//! this small parser and builder itself.
+//! The core builds challenges (`mcp_bearer::metadata::BearerChallenge`) but, as a server-side
+//! library, has no need to parse them; the CLI, acting as a client, carries this small
+//! tolerant parser.
 
 /// One challenge: its scheme and its auth parameters (names lower-cased).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,22 +21,6 @@ impl Challenge {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Builds a `Bearer` challenge: `Bearer error="…", resource_metadata="…"`.
-pub(crate) fn bearer(params: &[(&str, &str)]) -> String {
-    let rendered: Vec<String> = params
-        .iter()
-        .map(|(name, value)| {
-            let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
-            format!("{name}=\"{escaped}\"")
-        })
-        .collect();
-    if rendered.is_empty() {
-        "Bearer".to_owned()
-    } else {
-        format!("Bearer {}", rendered.join(", "))
     }
 }
 
@@ -132,9 +117,17 @@ mod tests {
     }
 
     #[test]
-    fn builds_what_it_parses() {
-        let header = bearer(&[("error", "invalid_token"), ("error_description", "a \"b\"")]);
+    fn reads_what_the_core_builds() {
+        let error =
+            mcp_bearer::Error::new(mcp_bearer::ErrorKind::JwtExpired, "a \"quoted\" reason");
+        let header = mcp_bearer::metadata::BearerChallenge::from_error(&error, "https://r/.wk")
+            .header_value();
         let parsed = parse(&header);
-        assert_eq!(parsed[0].param("error_description"), Some("a \"b\""));
+        assert_eq!(parsed[0].param("error"), Some("invalid_token"));
+        assert_eq!(
+            parsed[0].param("error_description"),
+            Some("a \"quoted\" reason")
+        );
+        assert_eq!(parsed[0].param("resource_metadata"), Some("https://r/.wk"));
     }
 }

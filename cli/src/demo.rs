@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use mcp_bearer::claims::{ClaimMapping, UserInfo};
 use mcp_bearer::fetch::UreqFetch;
 use mcp_bearer::http::Fetch;
 use mcp_bearer::{
@@ -197,21 +198,17 @@ pub(crate) fn demo(args: &DemoArgs) -> CliResult {
     Ok(if ok { OK } else { OTHER })
 }
 
+/// The user a token speaks for, read with the core's default OIDC claim mapping.
 fn user_info(token: &VerifiedToken) -> String {
-    let claim = |name: &str| {
-        token
-            .claims()
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or("-")
-    };
+    let user = UserInfo::from_claims(token.claims(), &ClaimMapping::oidc());
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
     format!(
         "user {} ({}, {}), scopes [{}], client {}",
-        token.subject().unwrap_or("-"),
-        claim("name"),
-        claim("email"),
-        token.scopes().join(" "),
-        token.client_id().unwrap_or("-")
+        dash(&user.user_id),
+        dash(&user.name),
+        dash(&user.email),
+        user.scopes.join(" "),
+        dash(&user.client_id)
     )
 }
 
@@ -230,6 +227,12 @@ fn print_report(
         duration(discovery_time)
     );
     println!("  audience   {}", issuer.resource());
+    println!(
+        "  {}",
+        style.dim(
+            "JWKS refetch cooldown 0 s here (default 30 s): the demo rotates keys seconds apart"
+        )
+    );
     println!();
     let width = cases.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for case in cases {

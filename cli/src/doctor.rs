@@ -8,6 +8,7 @@ use mcp_bearer::discovery::{DiscoveryOptions, ProviderMetadata, discover};
 use mcp_bearer::fetch::UreqFetch;
 use mcp_bearer::http::{Fetch, HttpRequest, Method};
 use mcp_bearer::jwk::{KeySetLimits, KeyType, MIN_RSA_BITS};
+use mcp_bearer::metadata::{ProtectedResourceMetadata, protected_resource_metadata_url};
 use mcp_bearer::{Jwk, KeySet, url_policy};
 use serde_json::{Value, json};
 
@@ -285,41 +286,32 @@ fn check_client_support(report: &mut Report, metadata: &ProviderMetadata) {
     }
 }
 
-/// The RFC 9728 §3.1 metadata URL of `resource`: the well-known path inserted before the
-/// resource's path.
-fn protected_resource_metadata_url(resource: &str) -> Result<String, String> {
-    let url = url::Url::parse(resource).map_err(|e| format!("{resource:?} is not a URL: {e}"))?;
-    let origin = url.origin().ascii_serialization();
-    let path = url.path().trim_end_matches('/');
-    Ok(format!(
-        "{origin}/.well-known/oauth-protected-resource{path}"
-    ))
-}
-
 fn check_resource(report: &mut Report, resource: &str, issuer: &str, fetch: &dyn Fetch) {
     let metadata_url = match protected_resource_metadata_url(resource) {
         Ok(url) => url,
-        Err(message) => {
-            report.add("resource metadata", Status::Fail, message);
+        Err(e) => {
+            report.add("resource metadata", Status::Fail, e.message());
             return;
         }
     };
     match fetch.fetch(&HttpRequest::get(&metadata_url)) {
-        Ok(r) if r.status == 200 => match serde_json::from_slice::<Value>(&r.body) {
-            Ok(Value::Object(doc)) => {
-                report.add(
+        Ok(r) if r.status == 200 => {
+            match serde_json::from_slice::<ProtectedResourceMetadata>(&r.body) {
+                Ok(document) => {
+                    report.add(
+                        "resource metadata",
+                        Status::Pass,
+                        format!("at {metadata_url}"),
+                    );
+                    check_resource_document(report, &document, resource, issuer);
+                }
+                Err(e) => report.add(
                     "resource metadata",
-                    Status::Pass,
-                    format!("at {metadata_url}"),
-                );
-                check_resource_document(report, &doc, resource, issuer);
+                    Status::Fail,
+                    format!("{metadata_url} is not an RFC 9728 document: {e}"),
+                ),
             }
-            _ => report.add(
-                "resource metadata",
-                Status::Fail,
-                format!("{metadata_url} is not a JSON object"),
-            ),
-        },
+        }
         Ok(r) => report.add(
             "resource metadata",
             Status::Fail,
@@ -332,39 +324,30 @@ fn check_resource(report: &mut Report, resource: &str, issuer: &str, fetch: &dyn
 
 fn check_resource_document(
     report: &mut Report,
-    doc: &serde_json::Map<String, Value>,
+    document: &ProtectedResourceMetadata,
     resource: &str,
     issuer: &str,
 ) {
-    match doc.get("resource").and_then(Value::as_str) {
-        Some(r) if r == resource => report.add("resource identifier", Status::Pass, r),
-        Some(r) => {
-            let slash = r.trim_end_matches('/') == resource.trim_end_matches('/');
-            report.add(
-                "resource identifier",
-                Status::Fail,
-                format!(
-                    "the metadata names {r:?}, not {resource:?}{}",
-                    if slash {
-                        " (differs only by a trailing slash)"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-        }
-        None => report.add(
+    let named = document.resource.as_str();
+    if named == resource {
+        report.add("resource identifier", Status::Pass, named);
+    } else {
+        let slash = named.trim_end_matches('/') == resource.trim_end_matches('/');
+        report.add(
             "resource identifier",
             Status::Fail,
-            "the metadata has no \"resource\"",
-        ),
+            format!(
+                "the metadata names {named:?}, not {resource:?}{}",
+                if slash {
+                    " (differs only by a trailing slash)"
+                } else {
+                    ""
+                }
+            ),
+        );
     }
-    let servers: Vec<&str> = doc
-        .get("authorization_servers")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    if servers.contains(&issuer) {
+    let servers = &document.authorization_servers;
+    if servers.iter().any(|s| s == issuer) {
         report.add(
             "authorization servers",
             Status::Pass,
@@ -493,21 +476,4 @@ fn print_report(report: &Report, args: &DoctorArgs) {
         count(Status::Warn),
         count(Status::Fail)
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc9728_metadata_url_inserts_the_well_known_path() {
-        assert_eq!(
-            protected_resource_metadata_url("https://mcp.example.com/mcp").ok(),
-            Some("https://mcp.example.com/.well-known/oauth-protected-resource/mcp".to_owned())
-        );
-        assert_eq!(
-            protected_resource_metadata_url("https://mcp.example.com/").ok(),
-            Some("https://mcp.example.com/.well-known/oauth-protected-resource".to_owned())
-        );
-    }
 }

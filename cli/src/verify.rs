@@ -230,7 +230,9 @@ fn report_valid(
     style: Style,
 ) {
     let now = now_secs();
-    let expires_at = i64::try_from(verified.expires_at()).unwrap_or(i64::MAX);
+    let expires_at = verified
+        .expires_at()
+        .map_or(i64::MAX, |e| i64::try_from(e).unwrap_or(i64::MAX));
     if args.json {
         print_json(
             &json!({
@@ -243,7 +245,7 @@ fn report_valid(
                 "scopes": verified.scopes(),
                 "client_id": verified.client_id(),
                 "expires_at": expires_at,
-                "header": verified.header().raw,
+                "header": verified.header().map(|h| &h.raw),
                 "claims": verified.claims(),
                 "verify_micros": u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
             }),
@@ -251,16 +253,14 @@ fn report_valid(
         );
         return;
     }
-    let header = verified.header();
+    let (alg, kid) = verified
+        .header()
+        .map_or(("?", None), |h| (h.alg.name(), h.kid.as_deref()));
     println!(
         "{} ({}{}, verified in {}{})",
         style.green("✓ valid token"),
-        header.alg,
-        header
-            .kid
-            .as_deref()
-            .map(|k| format!(", kid {k}"))
-            .unwrap_or_default(),
+        alg,
+        kid.map(|k| format!(", kid {k}")).unwrap_or_default(),
         duration(elapsed),
         if remote {
             " including the JWKS fetch"
@@ -331,10 +331,11 @@ pub(crate) fn failure_line(error: &Error, style: Style) -> String {
         error.message()
     );
     // The core's messages name both sides of most checks; add them where one does not.
-    if let (Some(expected), Some(actual)) = (error.expected(), error.actual()) {
-        if !actual.is_empty() && !error.message().contains(actual) {
-            line.push_str(&format!(" (expected {expected}, token has {actual})"));
-        }
+    if let (Some(expected), Some(actual)) = (error.expected(), error.actual())
+        && !actual.is_empty()
+        && !error.message().contains(actual)
+    {
+        line.push_str(&format!(" (expected {expected}, token has {actual})"));
     }
     line.push_str(&format!(" [{}]", error.code()));
     line

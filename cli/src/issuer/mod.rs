@@ -10,6 +10,7 @@ mod routes;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use mcp_bearer::jwk::KeySetLimits;
+use mcp_bearer::metadata::ProtectedResourceMetadata;
 use mcp_bearer::{
     Algorithm, Error, KeySet, KeySource, SigningKey, VerifiedToken, Verifier, VerifierOptions,
 };
@@ -183,13 +184,11 @@ impl DevIssuer {
 
     /// The sample resource's RFC 9728 metadata.
     pub(crate) fn resource_metadata(&self) -> Value {
-        json!({
-            "resource": self.resource(),
-            "authorization_servers": [self.issuer],
-            "bearer_methods_supported": ["header"],
-            "scopes_supported": ["read", "write"],
-            "resource_name": "mcp-bearer development resource",
-        })
+        let mut document =
+            ProtectedResourceMetadata::new(self.resource(), vec![self.issuer.clone()]);
+        document.scopes_supported = vec!["read".into(), "write".into()];
+        document.resource_name = Some("mcp-bearer development resource".into());
+        serde_json::to_value(&document).unwrap_or_else(|_| json!({}))
     }
 
     /// Adds a new key of `alg` (default: the issuer's) and makes it the signing key; the

@@ -15,11 +15,11 @@
 //!   token, 403 when a scope asked for in the query is missing, 200 with the claims otherwise.
 
 use mcp_bearer::Algorithm;
+use mcp_bearer::metadata::{BearerChallenge, bearer_token};
 use serde_json::{Map, Value, json};
 
 use super::http::{Request, Response};
 use super::{DevIssuer, RESOURCE_PATH};
-use crate::challenge;
 
 /// Routes one request.
 pub(super) fn handle(issuer: &DevIssuer, request: &Request) -> Response {
@@ -169,25 +169,23 @@ fn rotate(issuer: &DevIssuer, request: &Request) -> Response {
 
 fn resource(issuer: &DevIssuer, request: &Request) -> Response {
     let metadata = issuer.resource_metadata_url();
-    let Some(authorization) = request.header("authorization") else {
-        return Response::error(401, "invalid_token", "no bearer token was sent").with_header(
-            "WWW-Authenticate",
-            &challenge::bearer(&[("resource_metadata", &metadata)]),
-        );
+    let challenge = |error: &mcp_bearer::Error| {
+        let challenge = BearerChallenge::from_error(error, metadata.clone());
+        let body = if error.oauth_error().is_empty() {
+            json!({ "error": "unauthorized", "error_description": error.message() })
+        } else {
+            json!({
+                "error": error.oauth_error(),
+                "error_description": error.message(),
+                "code": error.code(),
+            })
+        };
+        Response::json(challenge.status, &body)
+            .with_header("WWW-Authenticate", &challenge.header_value())
     };
-    let token = match authorization.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-        _ => {
-            let description = "the Authorization header is not a Bearer credential";
-            return Response::error(400, "invalid_request", description).with_header(
-                "WWW-Authenticate",
-                &challenge::bearer(&[
-                    ("error", "invalid_request"),
-                    ("error_description", description),
-                    ("resource_metadata", &metadata),
-                ]),
-            );
-        }
+    let token = match bearer_token(request.header("authorization")) {
+        Ok(token) => token,
+        Err(e) => return challenge(&e),
     };
     let required: Vec<String> = request
         .query_param("scope")
@@ -198,7 +196,7 @@ fn resource(issuer: &DevIssuer, request: &Request) -> Response {
                 .collect()
         })
         .unwrap_or_default();
-    match issuer.verify_for_resource(token, required.clone()) {
+    match issuer.verify_for_resource(token, required) {
         Ok(verified) => Response::json(
             200,
             &json!({
@@ -208,22 +206,6 @@ fn resource(issuer: &DevIssuer, request: &Request) -> Response {
                 "claims": verified.claims(),
             }),
         ),
-        Err(e) => {
-            let mut params = vec![
-                ("error", e.oauth_error().to_owned()),
-                ("error_description", e.message().to_owned()),
-            ];
-            if !required.is_empty() {
-                params.push(("scope", required.join(" ")));
-            }
-            params.push(("resource_metadata", metadata));
-            let borrowed: Vec<(&str, &str)> =
-                params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            Response::json(
-                e.http_status(),
-                &json!({ "error": e.oauth_error(), "error_description": e.message(), "code": e.code() }),
-            )
-            .with_header("WWW-Authenticate", &challenge::bearer(&borrowed))
-        }
+        Err(e) => challenge(&e),
     }
 }
