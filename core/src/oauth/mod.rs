@@ -28,6 +28,7 @@ mod response;
 mod secret;
 mod state;
 mod token_request;
+mod upstream;
 
 pub use dcr::{
     ClientRegistration, ClientRegistrationRequest, MAX_REDIRECT_URIS, MAX_REGISTRATION_BYTES,
@@ -42,6 +43,7 @@ pub use state::{
 };
 pub(crate) use token_request::basic_credentials;
 pub use token_request::{ClientAuth, Grant, TokenExchange, TokenRequest};
+pub use upstream::{DEFAULT_REFRESH_MARGIN_SECS, UpstreamTokens};
 
 #[cfg(test)]
 mod redaction_tests;
