@@ -315,11 +315,34 @@ fn check_resource(report: &mut Report, resource: &str, issuer: &str, fetch: &dyn
         Ok(r) => report.add(
             "resource metadata",
             Status::Fail,
-            format!("{metadata_url} answered HTTP {} (RFC 9728 §3)", r.status),
+            format!(
+                "{metadata_url} answered HTTP {} (RFC 9728 §3){}",
+                r.status,
+                trailing_slash_hint(resource, fetch)
+            ),
         ),
         Err(e) => report.add("resource metadata", Status::Fail, e.to_string()),
     }
     check_challenge(report, resource, &metadata_url, fetch);
+}
+
+/// The well-known URL keeps the resource's path as written, so `/mcp/` and `/mcp` have
+/// different metadata URLs; when only the other spelling answers, say so.
+fn trailing_slash_hint(resource: &str, fetch: &dyn Fetch) -> String {
+    let other = match resource.strip_suffix('/') {
+        Some(without) => without.to_owned(),
+        None => format!("{resource}/"),
+    };
+    let Ok(other_url) = protected_resource_metadata_url(&other) else {
+        return String::new();
+    };
+    match fetch.fetch(&HttpRequest::get(&other_url)) {
+        Ok(r) if r.status == 200 => format!(
+            "; {other_url} answers: the resource URL differs only by a trailing slash \
+             (use {other:?})"
+        ),
+        _ => String::new(),
+    }
 }
 
 fn check_resource_document(
@@ -476,4 +499,27 @@ fn print_report(report: &Report, args: &DoctorArgs) {
         count(Status::Warn),
         count(Status::Fail)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resource_document_naming_another_resource_fails_with_a_slash_hint() {
+        let mut report = Report::default();
+        let document = ProtectedResourceMetadata::new(
+            "https://mcp.example.com/mcp/",
+            vec!["https://idp.example.com".into()],
+        );
+        check_resource_document(
+            &mut report,
+            &document,
+            "https://mcp.example.com/mcp",
+            "https://idp.example.com",
+        );
+        assert_eq!(report.checks[0].1, Status::Fail);
+        assert!(report.checks[0].2.contains("trailing slash"));
+        assert_eq!(report.checks[1].1, Status::Pass);
+    }
 }

@@ -18,6 +18,8 @@ const MAX_HEAD_BYTES: usize = 16 * 1024;
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// How long a read or write on a connection may block.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a closing connection waits for the client to finish sending.
+const LINGER: Duration = Duration::from_millis(250);
 /// How many connections are served at once.
 const MAX_CONNECTIONS: usize = 64;
 
@@ -196,7 +198,23 @@ fn serve_connection(stream: TcpStream, handler: &Handler) -> io::Result<()> {
     };
     write_response(&mut writer, &response)?;
     writer.flush()?;
-    let _ = writer.shutdown(Shutdown::Both);
+    let _ = writer.shutdown(Shutdown::Write);
+    // Lingering close: unread request bytes (a rejected oversized request) would make the
+    // kernel answer with a reset, which can destroy the response before the client reads
+    // it. Drain for a bounded time and amount, then close.
+    let deadline = std::time::Instant::now() + LINGER;
+    let mut drained = 0usize;
+    let mut scratch = [0u8; 8192];
+    while drained < MAX_BODY_BYTES {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() || reader.get_ref().set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match reader.read(&mut scratch) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
     Ok(())
 }
 
