@@ -288,3 +288,23 @@ fn usage_errors_exit_2_and_help_documents_exit_codes() {
         assert!(help.stdout.contains(line), "{line:?} in {}", help.stdout);
     }
 }
+
+#[test]
+fn the_readme_exit_code_table_matches_the_help() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("cli/README.md");
+    let help = run(&["verify", "--help"]);
+    let table: Vec<&str> = help
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Exit codes:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(table.len(), 9, "{}", help.stdout);
+    for line in table {
+        let (code, meaning) = line.trim().split_once("  ").unwrap();
+        let row = format!("| {code} | {} |", meaning.trim());
+        assert!(readme.contains(&row), "cli/README.md lacks {row:?}");
+    }
+}
