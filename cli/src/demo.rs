@@ -219,21 +219,21 @@ fn print_report(
     cases: &[Case],
     style: Style,
 ) {
-    println!("{}", style.bold("mcp-bearer demo"));
-    println!("  issuer     {} (in-process, 127.0.0.1)", issuer.issuer());
-    println!(
+    out!("{}", style.bold("mcp-bearer demo"));
+    out!("  issuer     {} (in-process, on loopback)", issuer.issuer());
+    out!(
         "  discovery  {discovery_url} -> {} ({})",
         issuer.jwks_uri(),
         duration(discovery_time)
     );
-    println!("  audience   {}", issuer.resource());
-    println!(
+    out!("  audience   {}", issuer.resource());
+    out!(
         "  {}",
         style.dim(
             "JWKS refetch cooldown 0 s here (default 30 s): the demo rotates keys seconds apart"
         )
     );
-    println!();
+    out!();
     let width = cases.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for case in cases {
         let mark = if case.as_expected() {
@@ -250,17 +250,17 @@ fn print_report(
             Ok(_) => style.green("accepted"),
             Err(_) => style.yellow("rejected"),
         };
-        println!(
+        out!(
             "{mark} {:<width$}  {verdict}  {:>9}{fetched}",
             case.name,
             duration(case.elapsed)
         );
         match &case.outcome {
-            Ok(token) => println!("    {}", user_info(token)),
-            Err(e) => println!("    {} {}: {}", e.code(), check_name(e), e.message()),
+            Ok(token) => out!("    {}", user_info(token)),
+            Err(e) => out!("    {} {}: {}", e.code(), check_name(e), e.message()),
         }
         if !case.as_expected() {
-            println!(
+            out!(
                 "    {}",
                 style.red(&format!(
                     "expected {}",
@@ -270,8 +270,8 @@ fn print_report(
         }
     }
     let good = cases.iter().filter(|c| c.as_expected()).count();
-    println!();
-    println!("{good} of {} verdicts as expected", cases.len());
+    out!();
+    out!("{good} of {} verdicts as expected", cases.len());
 }
 
 fn print_json_report(

@@ -490,10 +490,10 @@ fn print_report(report: &Report, args: &DoctorArgs) {
             Status::Fail => style.red("FAIL"),
             Status::Skip => style.dim("skip"),
         };
-        println!("{mark}  {check:<width$}  {detail}");
+        out!("{mark}  {check:<width$}  {detail}");
     }
     let count = |s: Status| report.checks.iter().filter(|(_, x, _)| *x == s).count();
-    println!(
+    out!(
         "{} passed, {} warnings, {} failed",
         count(Status::Pass),
         count(Status::Warn),

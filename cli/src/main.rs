@@ -2,6 +2,19 @@
 //! failure, a checker for identity providers and MCP servers, a local development issuer,
 //! and a demo of the whole job.
 
+/// `println!` that never panics: a closed stdout (`mcp-bearer demo | head -1`) must not turn
+/// into a panic; the output is simply dropped.
+macro_rules! out {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout());
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod challenge;
 mod demo;
 mod doctor;

@@ -71,7 +71,7 @@ pub(crate) fn print_json(value: &Value, pretty: bool) {
         serde_json::to_string(value)
     };
     // Serializing a `Value` cannot fail; fall back to its Display form all the same.
-    println!("{}", text.unwrap_or_else(|_| value.to_string()));
+    out!("{}", text.unwrap_or_else(|_| value.to_string()));
 }
 
 /// A duration for people: `850 µs`, `12.3 ms`, `1.20 s`.

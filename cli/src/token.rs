@@ -132,19 +132,19 @@ pub(crate) fn inspect(args: &InspectArgs) -> CliResult {
         return Ok(OK);
     }
     let style = Style::for_stdout();
-    println!("{}", style.bold("header"));
+    out!("{}", style.bold("header"));
     print_members(&decoded.header, now, style);
-    println!("{}", style.bold("claims"));
+    out!("{}", style.bold("claims"));
     print_members(&decoded.claims, now, style);
     match expired {
-        Some(true) => println!("{}", style.red("this token has expired")),
-        None => println!(
+        Some(true) => out!("{}", style.red("this token has expired")),
+        None => out!(
             "{}",
             style.yellow("this token has no \"exp\": verifiers reject it")
         ),
         Some(false) => {}
     }
-    println!(
+    out!(
         "{}",
         style.dim("signature not checked; run `mcp-bearer verify` to verify it")
     );
@@ -166,7 +166,7 @@ fn print_members(members: &Map<String, Value>, now: i64, style: Style) {
                 format!("  {} ({})", iso8601(at), describe_claim_time(name, at, now))
             })
             .unwrap_or_default();
-        println!("  {name:<width$}  {shown}{}", style.dim(&when));
+        out!("  {name:<width$}  {shown}{}", style.dim(&when));
     }
 }
 
@@ -187,7 +187,7 @@ fn report_undecodable(error: &Error, json_output: bool) -> u8 {
         );
     } else {
         let style = Style::for_stdout();
-        println!(
+        out!(
             "{}: {} [{}]",
             style.red(headline),
             error.message(),
@@ -263,7 +263,7 @@ pub(crate) fn mint(args: &MintArgs) -> CliResult {
     if let Some(typ) = &args.typ {
         header.insert("typ".into(), json!(typ));
     }
-    println!("{}", key.sign_jwt(&claims, &header)?);
+    out!("{}", key.sign_jwt(&claims, &header)?);
     Ok(OK)
 }
 

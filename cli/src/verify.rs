@@ -208,14 +208,14 @@ fn verify_signature_only(token: &str, keys: &Keys, json_output: bool, style: Sty
             false,
         );
     } else {
-        println!(
+        out!(
             "{} ({}, key {}); no claim was checked",
             style.green("✓ signature valid"),
             verified.header.alg,
             verified.key_thumbprint
         );
         match &payload {
-            Value::String(text) => println!("{text}"),
+            Value::String(text) => out!("{text}"),
             other => print_json(other, true),
         }
     }
@@ -256,7 +256,7 @@ fn report_valid(
     let (alg, kid) = verified
         .header()
         .map_or(("?", None), |h| (h.alg.name(), h.kid.as_deref()));
-    println!(
+    out!(
         "{} ({}{}, verified in {}{})",
         style.green("✓ valid token"),
         alg,
@@ -293,7 +293,7 @@ fn report_valid(
         ),
     ];
     for (name, value) in rows {
-        println!("  {name:<9} {value}");
+        out!("  {name:<9} {value}");
     }
 }
 
@@ -317,7 +317,7 @@ pub(crate) fn report_failure(error: &Error, json_output: bool, style: Style) -> 
             false,
         );
     } else {
-        println!("{}", failure_line(error, style));
+        out!("{}", failure_line(error, style));
     }
     exit_code
 }
