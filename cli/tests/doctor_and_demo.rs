@@ -224,3 +224,24 @@ fn demo_json_reports_each_case_with_its_time() {
         assert_eq!(cases[2]["code"], "ERR_JWT_EXPIRED");
     }
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(common::BIN)
+        .arg("demo")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("mcp-bearer demo"), "{first}");
+    let status = common::wait_with_deadline(&mut child, common::DEADLINE).expect("finishes");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.code(), Some(0));
+}
