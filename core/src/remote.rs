@@ -316,12 +316,13 @@ impl RemoteJwks {
                 })),
             };
         }
-        let outcome = match self.start_or_wait(&mut st) {
+        let waited = self.start_or_wait(&mut st);
+        // Released on both paths: `fallback` takes the lock again, and a waiter still holding
+        // it would deadlock every caller after a failed fetch.
+        drop(st);
+        let outcome = match waited {
             Some(outcome) => outcome,
-            None => {
-                drop(st);
-                self.run_fetch()
-            }
+            None => self.run_fetch(),
         };
         if trigger == Trigger::Forced {
             return outcome.map(Some);
