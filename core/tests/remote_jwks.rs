@@ -1,0 +1,633 @@
+//! `RemoteJwks` and the verifier against a real HTTP server on 127.0.0.1, over the default
+//! fetcher (`UreqFetch`), with a manual clock to move time.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::sync::{Arc, Barrier, mpsc};
+use std::time::{Duration, Instant};
+
+use mcp_bearer::remote::{DEFAULT_COOLDOWN, DEFAULT_MAX_AGE, DEFAULT_STALE_WINDOW};
+use mcp_bearer::{Algorithm, ErrorKind, RemoteJwks, RemoteJwksOptions, VerifiedToken, Verifier};
+use support::{
+    Death, JwksServer, Reply, T0, clock, jwks_of, key, now, remote, remote_verifier, token,
+};
+
+/// A day: long enough that no token minted in these tests expires by accident.
+const DAY: u64 = 86_400;
+
+fn secs(d: Duration) -> u64 {
+    d.as_secs()
+}
+
+/// How long a group of concurrent verifications may take before the test fails: far above
+/// any fetch timeout used here, so it only trips on a hang.
+const HANG_LIMIT: Duration = Duration::from_secs(60);
+
+/// Verifies each token on its own thread, all released at once. A caller that does not come
+/// back within [`HANG_LIMIT`] fails the test instead of hanging it (its thread is left
+/// behind).
+fn verify_concurrently(
+    verifier: &Arc<Verifier>,
+    tokens: &[String],
+) -> Vec<Result<VerifiedToken, mcp_bearer::Error>> {
+    let barrier = Arc::new(Barrier::new(tokens.len()));
+    let (sender, results) = mpsc::channel();
+    for (index, bearer) in tokens.iter().enumerate() {
+        let (verifier, barrier, sender) =
+            (Arc::clone(verifier), Arc::clone(&barrier), sender.clone());
+        let bearer = bearer.clone();
+        std::thread::spawn(move || {
+            barrier.wait();
+            let _ = sender.send((index, verifier.verify(&bearer)));
+        });
+    }
+    let deadline = Instant::now() + HANG_LIMIT;
+    let mut out: Vec<Option<_>> = tokens.iter().map(|_| None).collect();
+    for _ in tokens {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let (index, result) = results
+            .recv_timeout(left)
+            .expect("a concurrent verification hung");
+        out[index] = Some(result);
+    }
+    out.into_iter().map(Option::unwrap).collect()
+}
+
+#[test]
+fn first_fetch_is_lazy_and_keys_are_cached() {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+    assert_eq!(server.requests(), 0, "building the verifier must not fetch");
+
+    let first = token(&signer, T0, DAY);
+    let verified = verifier.verify(&first).unwrap();
+    assert_eq!(verified.subject(), Some("user-1"));
+    assert_eq!(server.requests(), 1);
+    assert_eq!(server.request_lines(), vec!["GET /jwks HTTP/1.1"]);
+
+    // Another token under the same key: the key set is cached.
+    let second = token(&signer, T0, DAY);
+    verifier.verify(&second).unwrap();
+    // The same token again: the verified-token cache answers.
+    verifier.verify(&first).unwrap();
+    assert_eq!(server.requests(), 1);
+    assert_eq!(jwks.fetch_count(), 1);
+    assert_eq!(verifier.cached_tokens(), 2);
+}
+
+#[test]
+fn keys_are_refetched_after_max_age() {
+    let signer = key(Algorithm::EdDSA);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+
+    verifier.verify(&token(&signer, T0, DAY)).unwrap();
+    assert_eq!(server.requests(), 1);
+
+    clock.set_secs(T0 + secs(DEFAULT_MAX_AGE) - 1);
+    verifier.verify(&token(&signer, T0, DAY)).unwrap();
+    assert_eq!(server.requests(), 1, "still within max-age");
+
+    clock.set_secs(T0 + secs(DEFAULT_MAX_AGE));
+    let late = token(&signer, T0, DAY);
+    assert!(
+        verifier.verify_cached(&late).unwrap().is_none(),
+        "keys past max-age need the network"
+    );
+    assert_eq!(server.requests(), 1, "verify_cached never fetches");
+    verifier.verify(&late).unwrap();
+    assert_eq!(server.requests(), 2, "past max-age: one refetch");
+    verifier.verify(&token(&signer, T0, DAY)).unwrap();
+    assert_eq!(server.requests(), 2);
+}
+
+#[test]
+fn verify_cached_answers_none_until_keys_are_loaded() {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+    let bearer = token(&signer, T0, DAY);
+
+    assert!(verifier.verify_cached(&bearer).unwrap().is_none());
+    assert_eq!(server.requests(), 0);
+
+    verifier.prefetch().unwrap();
+    assert_eq!(server.requests(), 1);
+    let verified = verifier
+        .verify_cached(&bearer)
+        .unwrap()
+        .expect("keys are loaded");
+    assert_eq!(verified.issuer(), Some(support::ISSUER));
+
+    // Failures that need no network are still reported without I/O.
+    let mut wrong_audience = support::claims(T0, DAY);
+    wrong_audience.insert("aud".into(), "https://other.example.test/".into());
+    let err = verifier
+        .verify_cached(&support::mint(&signer, &wrong_audience))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JwtClaimValidationFailed);
+
+    // An unknown kid may be a rotation: only a fetch can tell, so no answer yet.
+    let stranger = key(Algorithm::ES256);
+    assert!(
+        verifier
+            .verify_cached(&token(&stranger, T0, DAY))
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(server.requests(), 1);
+}
+
+#[test]
+fn a_new_kid_triggers_exactly_one_refetch() {
+    let old = key(Algorithm::RS256);
+    let new = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&old]));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+    verifier.verify(&token(&old, T0, DAY)).unwrap();
+    assert_eq!(server.requests(), 1);
+
+    // The provider publishes a new key and starts signing with it.
+    server.set_jwks(jwks_of(&[&old, &new]));
+    clock.set_secs(T0 + secs(DEFAULT_COOLDOWN) + 1);
+    let t = now(&clock);
+    let verified = verifier.verify(&token(&new, t, DAY)).unwrap();
+    assert_eq!(
+        verified.header().and_then(|h| h.kid.as_deref()),
+        Some(new.kid())
+    );
+    assert_eq!(server.requests(), 2, "one refetch for the new kid");
+
+    verifier.verify(&token(&new, t, DAY)).unwrap();
+    verifier.verify(&token(&old, t, DAY)).unwrap();
+    assert_eq!(server.requests(), 2, "both keys are now cached");
+}
+
+#[test]
+fn a_storm_of_unknown_kids_fetches_at_most_once_per_cooldown() {
+    let signer = key(Algorithm::ES256);
+    let mut forger = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+    verifier.verify(&token(&signer, T0, DAY)).unwrap();
+    assert_eq!(server.requests(), 1);
+
+    // Right after the first fetch, unknown kids are answered from the cache.
+    for i in 0..20 {
+        forger.set_kid(format!("bogus-early-{i}"));
+        let err = verifier.verify(&token(&forger, T0, DAY)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::JwksNoMatchingKey, "{err:?}");
+    }
+    assert_eq!(
+        server.requests(),
+        1,
+        "within the cooldown of the first fetch"
+    );
+
+    // Five simulated minutes, ten bogus tokens a second. Record when each fetch happened.
+    let cooldown_ms = DEFAULT_COOLDOWN.as_millis() as u64;
+    let mut fetch_times_ms = vec![0u64];
+    let mut seen = server.requests();
+    for step in 1..=3000u64 {
+        clock.advance(Duration::from_millis(100));
+        forger.set_kid(format!("bogus-{step}"));
+        let err = verifier.verify(&token(&forger, T0, DAY)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::JwksNoMatchingKey, "{err:?}");
+        if server.requests() != seen {
+            assert_eq!(server.requests(), seen + 1, "one token, at most one fetch");
+            seen = server.requests();
+            fetch_times_ms.push(step * 100);
+        }
+        // The genuine key keeps working throughout.
+        if step % 100 == 0 {
+            verifier.verify(&token(&signer, T0, DAY)).unwrap();
+        }
+    }
+    for pair in fetch_times_ms.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= cooldown_ms,
+            "fetches at {} ms and {} ms are closer than the cooldown",
+            pair[0],
+            pair[1]
+        );
+    }
+    // 300 s with a 30 s cooldown: one fetch per window, no more (and no fewer: a rotation
+    // must still be noticed).
+    assert_eq!(
+        fetch_times_ms.len(),
+        1 + 300 / secs(DEFAULT_COOLDOWN) as usize
+    );
+    assert_eq!(jwks.fetch_count() as usize, fetch_times_ms.len());
+}
+
+#[test]
+fn sixteen_concurrent_verifications_share_one_fetch() {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    // Slow enough that every thread arrives while the fetch is in flight.
+    server.set_delay(Duration::from_millis(300));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = Arc::new(remote_verifier(&jwks));
+    let tokens: Vec<String> = (0..16).map(|_| token(&signer, T0, DAY)).collect();
+    for result in verify_concurrently(&verifier, &tokens) {
+        result.unwrap();
+    }
+    assert_eq!(server.requests(), 1);
+    assert_eq!(jwks.fetch_count(), 1);
+    assert_eq!(verifier.cached_tokens(), 16);
+}
+
+#[test]
+fn callers_waiting_on_a_failed_fetch_get_its_error() {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    server.set_reply(Reply::Status(503));
+    server.set_delay(Duration::from_millis(300));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = Arc::new(remote_verifier(&jwks));
+    let tokens: Vec<String> = (0..8).map(|_| token(&signer, T0, DAY)).collect();
+
+    for result in verify_concurrently(&verifier, &tokens) {
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::JwksFetchFailed, "{err:?}");
+        assert!(err.message().contains("HTTP 503"), "{}", err.message());
+    }
+    assert_eq!(server.requests(), 1, "one fetch for all the callers");
+
+    // The verifier is still usable afterwards (no lock left behind), and recovers.
+    server.set_jwks(jwks_of(&[&signer]));
+    server.set_delay(Duration::ZERO);
+    clock.advance(DEFAULT_COOLDOWN);
+    for result in verify_concurrently(&verifier, &tokens) {
+        result.unwrap();
+    }
+    assert_eq!(server.requests(), 2);
+}
+
+#[test]
+fn a_slow_endpoint_times_out_without_hanging() {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let server_delay = Duration::from_secs(10);
+    server.set_delay(server_delay);
+    let clock = clock();
+    let options = RemoteJwksOptions {
+        timeout: Duration::from_millis(300),
+        ..RemoteJwksOptions::default()
+    };
+    let jwks = remote(&server.url(), options, &clock);
+    let verifier = Arc::new(remote_verifier(&jwks));
+    let tokens: Vec<String> = (0..4).map(|_| token(&signer, T0, DAY)).collect();
+
+    // Four callers at once: one fetches, three wait for it; all must come back with the
+    // timeout, long before the server would have answered.
+    let started = Instant::now();
+    let errors: Vec<mcp_bearer::Error> = verify_concurrently(&verifier, &tokens)
+        .into_iter()
+        .map(Result::unwrap_err)
+        .collect();
+    assert!(
+        started.elapsed() < server_delay,
+        "the callers waited for the server instead of timing out"
+    );
+    for err in &errors {
+        assert_eq!(err.kind(), ErrorKind::JwksTimeout, "{err:?}");
+        assert_eq!(err.http_status(), 503);
+        assert!(err.message().contains("timed out"), "{}", err.message());
+    }
+    assert_eq!(server.requests(), 1);
+
+    // Within the cooldown the failure is remembered: a slow endpoint is not hammered.
+    let err = verifier.verify(&tokens[0]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JwksTimeout);
+    assert_eq!(server.requests(), 1);
+
+    // Once the endpoint is healthy and the cooldown is over, verification recovers.
+    server.set_delay(Duration::ZERO);
+    clock.advance(DEFAULT_COOLDOWN);
+    verifier.verify(&tokens[0]).unwrap();
+    assert_eq!(server.requests(), 2);
+}
+
+/// Verifies one token against a server answering `reply`; returns the error.
+fn fetch_error(reply: Reply, options: RemoteJwksOptions) -> (mcp_bearer::Error, JwksServer) {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    server.set_reply(reply);
+    let clock = clock();
+    let jwks = remote(&server.url(), options, &clock);
+    let verifier = remote_verifier(&jwks);
+    let err = verifier.verify(&token(&signer, T0, DAY)).unwrap_err();
+    assert_eq!(err.http_status(), 503, "{err:?}");
+    (err, server)
+}
+
+#[test]
+fn http_500_is_a_fetch_failure_naming_the_status() {
+    let (err, server) = fetch_error(Reply::Status(500), RemoteJwksOptions::default());
+    assert_eq!(err.kind(), ErrorKind::JwksFetchFailed, "{err:?}");
+    assert!(err.message().contains("HTTP 500"), "{}", err.message());
+    assert!(err.message().contains(&server.url()), "{}", err.message());
+    assert_eq!(server.requests(), 1);
+}
+
+#[test]
+fn malformed_json_is_an_invalid_jwks() {
+    let garbage = Reply::Raw {
+        status: 200,
+        content_type: "application/json".into(),
+        body: br#"{"keys": [{"kty": "EC", "#.to_vec(),
+    };
+    let (err, _server) = fetch_error(garbage, RemoteJwksOptions::default());
+    assert_eq!(err.kind(), ErrorKind::JwksInvalid, "{err:?}");
+    assert!(
+        err.message().contains("not valid JSON"),
+        "{}",
+        err.message()
+    );
+
+    let no_keys = Reply::Raw {
+        status: 200,
+        content_type: "text/html".into(),
+        body: b"<html>login</html>".to_vec(),
+    };
+    let (err, _server) = fetch_error(no_keys, RemoteJwksOptions::default());
+    assert_eq!(err.kind(), ErrorKind::JwksInvalid, "{err:?}");
+
+    let keys_not_array = Reply::Raw {
+        status: 200,
+        content_type: "application/json".into(),
+        body: br#"{"keys": {"kty": "EC"}}"#.to_vec(),
+    };
+    let (err, _server) = fetch_error(keys_not_array, RemoteJwksOptions::default());
+    assert_eq!(err.kind(), ErrorKind::JwksInvalid, "{err:?}");
+    assert!(err.message().contains("\"keys\""), "{}", err.message());
+}
+
+#[test]
+fn an_oversize_body_is_refused_even_when_it_is_a_valid_jwks() {
+    let signer = key(Algorithm::ES256);
+    // A genuine key set padded with JSON whitespace past the default cap.
+    let mut padded = jwks_of(&[&signer]);
+    padded.resize(RemoteJwksOptions::default().max_response_bytes + 1, b' ');
+    let server = JwksServer::start(padded.clone());
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+    let err = verifier.verify(&token(&signer, T0, DAY)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JwksFetchFailed, "{err:?}");
+    assert_eq!(err.reason(), Some("too_large"));
+    assert!(err.message().contains("too large"), "{}", err.message());
+    assert!(
+        err.message().contains("max_response_bytes"),
+        "{}",
+        err.message()
+    );
+
+    // The cap is inclusive: a body of exactly max_response_bytes is accepted.
+    let at_cap = RemoteJwksOptions {
+        max_response_bytes: padded.len(),
+        ..RemoteJwksOptions::default()
+    };
+    let jwks = remote(&server.url(), at_cap, &clock);
+    remote_verifier(&jwks)
+        .verify(&token(&signer, T0, DAY))
+        .unwrap();
+    assert_eq!(server.requests(), 2);
+}
+
+#[test]
+fn a_redirect_is_reported_and_not_followed() {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let target = format!("{}/jwks", server.origin());
+    server.set_reply(Reply::Redirect(target.clone()));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let err = remote_verifier(&jwks)
+        .verify(&token(&signer, T0, DAY))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JwksFetchFailed, "{err:?}");
+    assert_eq!(err.reason(), Some("redirect"));
+    assert!(err.message().contains("redirect"), "{}", err.message());
+    assert!(err.message().contains("HTTP 302"), "{}", err.message());
+    assert!(err.message().contains(&target), "{}", err.message());
+    assert_eq!(server.requests(), 1, "the redirect was followed");
+}
+
+/// The identity provider goes away after the first fetch (`die` arranges it before that
+/// fetch): the last good keys keep serving until max-age plus the stale window, then
+/// verification fails with a fetch error.
+fn stale_keys_outlive_a_dead_endpoint(die: impl FnOnce(&JwksServer)) -> JwksServer {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    die(&server);
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+    verifier.verify(&token(&signer, T0, 10 * DAY)).unwrap();
+    assert_eq!(server.requests(), 1);
+
+    // Past max-age: the refresh fails, the stale keys still verify new tokens.
+    let max_age = secs(DEFAULT_MAX_AGE);
+    let stale_window = secs(DEFAULT_STALE_WINDOW);
+    clock.set_secs(T0 + max_age + 1);
+    let verified = verifier.verify(&token(&signer, now(&clock), DAY));
+    assert!(
+        verified.is_ok(),
+        "stale keys must keep serving: {verified:?}"
+    );
+    assert_eq!(jwks.fetch_count(), 2, "one refresh was attempted");
+    assert!(jwks.fresh().is_none());
+    assert!(jwks.usable().is_some());
+    // Within the cooldown the failed refresh is not retried.
+    verifier.verify(&token(&signer, now(&clock), DAY)).unwrap();
+    assert_eq!(jwks.fetch_count(), 2);
+
+    // Still within the stale window, after the cooldown: one more failed refresh.
+    clock.set_secs(T0 + max_age + stale_window - 1);
+    let bearer = token(&signer, now(&clock), DAY);
+    verifier.verify(&bearer).unwrap();
+    assert_eq!(jwks.fetch_count(), 3);
+
+    // Past the stale window: no keys, a fetch error that says why.
+    clock.set_secs(T0 + max_age + stale_window + 1);
+    let err = verifier
+        .verify(&token(&signer, now(&clock), DAY))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JwksFetchFailed, "{err:?}");
+    assert_eq!(err.reason(), Some("transport"), "{err:?}");
+    assert!(err.message().contains(&server.url()), "{}", err.message());
+    assert!(jwks.usable().is_none());
+    // A token verified earlier is not let through from the token cache either.
+    let err = verifier.verify(&bearer).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JwksFetchFailed, "{err:?}");
+    server
+}
+
+#[test]
+fn stale_keys_serve_after_the_endpoint_starts_refusing_connections() {
+    let server =
+        stale_keys_outlive_a_dead_endpoint(|server| server.die_after(1, Death::RefuseConnections));
+    assert_eq!(server.requests(), 1, "later connections were refused");
+}
+
+#[test]
+fn stale_keys_serve_after_the_endpoint_starts_hanging_up() {
+    let server = stale_keys_outlive_a_dead_endpoint(|server| server.die_after(1, Death::HangUp));
+    assert_eq!(
+        server.requests(),
+        3,
+        "two refreshes reached the server and got no answer"
+    );
+}
+
+#[test]
+fn a_reused_kid_with_new_key_material_refetches_once() {
+    let mut before = key(Algorithm::ES256);
+    let mut after = key(Algorithm::ES256);
+    before.set_kid("signing-key");
+    after.set_kid("signing-key");
+    let server = JwksServer::start(jwks_of(&[&before]));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+    let old_token = token(&before, T0, DAY);
+    verifier.verify(&old_token).unwrap();
+    assert_eq!(server.requests(), 1);
+
+    // The provider swaps the key behind the same kid.
+    server.set_jwks(jwks_of(&[&after]));
+    clock.set_secs(T0 + secs(DEFAULT_COOLDOWN) + 1);
+    let t = now(&clock);
+    let verified = verifier.verify(&token(&after, t, DAY)).unwrap();
+    assert_eq!(
+        verified.header().and_then(|h| h.kid.as_deref()),
+        Some("signing-key")
+    );
+    assert_eq!(
+        server.requests(),
+        2,
+        "one refetch after the signature failure"
+    );
+    verifier.verify(&token(&after, t, DAY)).unwrap();
+    assert_eq!(server.requests(), 2);
+
+    // The old key is gone: its token no longer verifies, not even from the token cache,
+    // and the failure does not cost another fetch within the cooldown.
+    let err = verifier.verify(&old_token).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::JwsSignatureVerificationFailed,
+        "{err:?}"
+    );
+    assert_eq!(server.requests(), 2);
+}
+
+#[test]
+fn a_key_leaving_the_set_evicts_the_tokens_it_verified() {
+    let leaving = key(Algorithm::ES256);
+    let staying = key(Algorithm::EdDSA);
+    let server = JwksServer::start(jwks_of(&[&leaving, &staying]));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+    let doomed = token(&leaving, T0, DAY);
+    let kept = token(&staying, T0, DAY);
+    verifier.verify(&doomed).unwrap();
+    verifier.verify(&kept).unwrap();
+    assert_eq!(verifier.cached_tokens(), 2);
+    assert!(verifier.verify_cached(&doomed).unwrap().is_some());
+
+    // The provider retires a key; the set is refetched when it reaches max-age.
+    server.set_jwks(jwks_of(&[&staying]));
+    clock.set_secs(T0 + secs(DEFAULT_MAX_AGE) + 1);
+    verifier.verify(&kept).unwrap();
+    assert_eq!(server.requests(), 2);
+
+    // Without I/O: the cached entry is dropped, and the key is unknown to the fresh set.
+    assert!(verifier.verify_cached(&doomed).unwrap().is_none());
+    assert_eq!(verifier.cached_tokens(), 1);
+    let err = verifier.verify(&doomed).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JwksNoMatchingKey, "{err:?}");
+    assert!(err.message().contains(leaving.kid()), "{}", err.message());
+    verifier.verify(&kept).unwrap();
+    assert_eq!(
+        server.requests(),
+        2,
+        "the cooldown holds for the unknown kid"
+    );
+}
+
+#[test]
+fn a_cached_token_expires_on_the_cache_path() {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = remote_verifier(&jwks);
+    // Expires well within the keys' max-age, so the key set stays fresh throughout.
+    let short = token(&signer, T0, 120);
+    let first = verifier.verify(&short).unwrap();
+    let again = verifier.verify(&short).unwrap();
+    assert_eq!(first.claims(), again.claims());
+    assert_eq!(verifier.cached_tokens(), 1);
+
+    clock.set_secs(T0 + 120 + 31);
+    let err = verifier.verify(&short).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JwtExpired, "{err:?}");
+    assert_eq!(verifier.cached_tokens(), 0, "the expired entry is dropped");
+    assert_eq!(server.requests(), 1);
+}
+
+#[test]
+fn plain_http_is_refused_unless_loopback() {
+    let fetch = support::ureq_fetch();
+    let clock: Arc<dyn mcp_bearer::clock::Clock> = clock();
+    let build = |url: &str, options: RemoteJwksOptions| {
+        RemoteJwks::with_parts(url, options, Arc::clone(&fetch), Arc::clone(&clock))
+    };
+    let err = build(
+        "http://idp.example.test/.well-known/jwks.json",
+        RemoteJwksOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+    assert!(err.message().contains("https"), "{}", err.message());
+    let err = RemoteJwks::new(
+        "http://idp.example.test/.well-known/jwks.json",
+        RemoteJwksOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+    let err = build("ftp://idp.example.test/jwks", RemoteJwksOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+
+    for loopback in [
+        "http://127.0.0.1:9/jwks",
+        "http://localhost:9/jwks",
+        "http://[::1]:9/jwks",
+        "https://idp.example.test/jwks",
+    ] {
+        build(loopback, RemoteJwksOptions::default()).unwrap();
+    }
+    let insecure = RemoteJwksOptions {
+        dangerous_allow_insecure_http: true,
+        ..RemoteJwksOptions::default()
+    };
+    build("http://idp.example.test/jwks", insecure).unwrap();
+}
