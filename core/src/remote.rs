@@ -316,6 +316,16 @@ impl RemoteJwks {
                 })),
             };
         }
+        // Stale-while-revalidate: while another caller refreshes an expired set, the set in
+        // hand (still within the stale window) answers at once instead of making every request
+        // wait for a slow endpoint. Only the caller that fetches waits.
+        if trigger == Trigger::Expired
+            && st.in_flight
+            && let Some(cur) = &st.current
+            && self.within_stale_window(cur, now)
+        {
+            return Ok(Some(cur.clone()));
+        }
         let waited = self.start_or_wait(&mut st);
         // Released on both paths: `fallback` takes the lock again, and a waiter still holding
         // it would deadlock every caller after a failed fetch.

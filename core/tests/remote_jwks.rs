@@ -323,6 +323,46 @@ fn a_slow_endpoint_times_out_without_hanging() {
     assert_eq!(server.requests(), 2);
 }
 
+#[test]
+fn an_expired_set_keeps_answering_while_one_caller_refreshes_it() {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let clock = clock();
+    let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+    let verifier = Arc::new(remote_verifier(&jwks));
+    let first = token(&signer, T0, DAY);
+    verifier.verify(&first).unwrap();
+    assert_eq!(jwks.fetch_count(), 1);
+
+    // Past max-age, the endpoint turns slow: the caller that refreshes waits for it...
+    clock.advance(DEFAULT_MAX_AGE + Duration::from_secs(1));
+    server.set_delay(Duration::from_secs(2));
+    let refresher = {
+        let verifier = Arc::clone(&verifier);
+        let t = token(&signer, now(&clock), DAY);
+        std::thread::spawn(move || verifier.verify(&t).map(|_| ()))
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.requests() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the refresh never reached the server"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // ...while everyone else is answered from the set in hand, before that refresh ends.
+    let other = token(&signer, now(&clock), DAY);
+    verifier.verify(&other).unwrap();
+    assert_eq!(
+        jwks.fetch_count(),
+        1,
+        "answered without waiting for the refresh"
+    );
+    refresher.join().unwrap().unwrap();
+    assert_eq!(jwks.fetch_count(), 2);
+    assert_eq!(server.requests(), 2);
+}
+
 /// Verifies one token against a server answering `reply`; returns the error.
 fn fetch_error(reply: Reply, options: RemoteJwksOptions) -> (mcp_bearer::Error, JwksServer) {
     let signer = key(Algorithm::ES256);
