@@ -13,7 +13,7 @@ use once_cell::sync::OnceCell;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Fetch, FetchError, HttpRequest, HttpResponse, Method};
+use crate::http::{Fetch, FetchError, HttpRequest, HttpResponse, Method, redact_url};
 
 /// Options for [`UreqFetch`].
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -189,18 +189,22 @@ impl Fetch for UreqFetch {
             .map_err(|e| {
                 let text = e.to_string();
                 if text.contains("timeout") || text.contains("timed out") {
-                    FetchError::Timeout(format!("{} timed out reading the body", request.url))
+                    FetchError::Timeout(format!(
+                        "{} timed out reading the body",
+                        redact_url(&request.url)
+                    ))
                 } else {
                     FetchError::Transport(format!(
                         "{}: reading the body failed: {text}",
-                        request.url
+                        redact_url(&request.url)
                     ))
                 }
             })?;
         if body.len() as u64 > cap {
             return Err(FetchError::TooLarge(format!(
                 "{} answered with more than {} bytes",
-                request.url, request.max_response_bytes
+                redact_url(&request.url),
+                request.max_response_bytes
             )));
         }
         Ok(HttpResponse {
@@ -215,9 +219,9 @@ fn map_error(e: ureq::Error, request: &HttpRequest) -> FetchError {
     match e {
         ureq::Error::Timeout(_) => FetchError::Timeout(format!(
             "{} did not answer within {} ms",
-            request.url,
+            redact_url(&request.url),
             request.timeout.as_millis()
         )),
-        other => FetchError::Transport(format!("{}: {other}", request.url)),
+        other => FetchError::Transport(format!("{}: {other}", redact_url(&request.url))),
     }
 }

@@ -5,6 +5,7 @@
 //! default; a host that prefers its own HTTP stack implements [`Fetch`] itself or sends the
 //! built requests on its own.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -30,7 +31,8 @@ impl Method {
 /// A request to send: method, URL, headers and body.
 ///
 /// `Debug` shows header names but redacts the values of `Authorization` and the body,
-/// which may carry client secrets, codes or tokens.
+/// which may carry client secrets, codes or tokens, and the values of the URL's credential
+/// parameters (`code`, `access_token`, `client_secret`, …).
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// The method.
@@ -109,7 +111,7 @@ impl fmt::Debug for HttpRequest {
             .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &redact_url(&self.url))
             .field("headers", &headers)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("timeout", &self.timeout)
@@ -142,6 +144,57 @@ impl fmt::Debug for HttpResponse {
             .field("headers", &self.headers.len())
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .finish()
+    }
+}
+
+/// Query (and fragment) parameters whose values are credentials: the `code` of an
+/// authorization response (a GET of a redirect URI carries it), tokens, secrets, verifiers.
+const CREDENTIAL_PARAMS: &[&str] = &[
+    "code",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "token",
+    "client_secret",
+    "code_verifier",
+    "subject_token",
+    "actor_token",
+    "assertion",
+    "client_assertion",
+    "password",
+];
+
+/// `url` with the values of its credential parameters (`code`, `access_token`,
+/// `client_secret`, …) replaced by `<redacted>`, for `Debug` output and error messages.
+pub(crate) fn redact_url(url: &str) -> Cow<'_, str> {
+    let Some((base, rest)) = url.split_once('?').or_else(|| url.split_once('#')) else {
+        return Cow::Borrowed(url);
+    };
+    let separator = &url[base.len()..=base.len()];
+    let mut out = format!("{base}{separator}");
+    let mut redacted = false;
+    for part in rest.split_inclusive(['&', '#']) {
+        let (pair, end) = match part.strip_suffix(['&', '#']) {
+            Some(pair) => (pair, &part[pair.len()..]),
+            None => (part, ""),
+        };
+        let name = url::form_urlencoded::parse(pair.as_bytes())
+            .next()
+            .map(|(name, _)| name);
+        match (pair.split_once('='), name) {
+            (Some((raw_name, _)), Some(name)) if CREDENTIAL_PARAMS.contains(&name.as_ref()) => {
+                redacted = true;
+                out.push_str(raw_name);
+                out.push_str("=<redacted>");
+            }
+            _ => out.push_str(pair),
+        }
+        out.push_str(end);
+    }
+    if redacted {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(url)
     }
 }
 
@@ -181,4 +234,43 @@ impl std::error::Error for FetchError {}
 pub trait Fetch: Send + Sync + fmt::Debug {
     /// Sends `request` and returns the response.
     fn fetch(&self, request: &HttpRequest) -> Result<HttpResponse, FetchError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_credentials_in_the_url() {
+        // A browser hop to a redirect URI carries the authorization code (RFC 6749 §4.1.2).
+        let request = HttpRequest::get(
+            "http://127.0.0.1:8080/oauth/callback?code=SECRET-code&state=st&iss=https%3A%2F%2Fa",
+        );
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(
+            shown.contains("/oauth/callback?code=<redacted>&state=st&iss=https%3A%2F%2Fa"),
+            "{shown}"
+        );
+        let cases = [
+            ("https://a.example/p", "https://a.example/p"),
+            ("https://a.example/p?x=1&y", "https://a.example/p?x=1&y"),
+            (
+                "https://a.example/p?access_token=t&x=1&client%5Fsecret=s#id_token=i&y=2",
+                "https://a.example/p?access_token=<redacted>&x=1&client%5Fsecret=<redacted>\
+                 #id_token=<redacted>&y=2",
+            ),
+            (
+                "https://a.example/p#token=t",
+                "https://a.example/p#token=<redacted>",
+            ),
+            (
+                "https://a.example/p?codes=1&code",
+                "https://a.example/p?codes=1&code",
+            ),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(redact_url(url), expected, "{url}");
+        }
+    }
 }
