@@ -46,8 +46,20 @@ pub struct CompactJws<'a> {
 /// [`ErrorKind::TokenOpaque`] when it is not a JWT at all, [`ErrorKind::NotSupported`] for a
 /// five-segment JWE.
 pub fn check_shape(token: &str) -> Result<()> {
-    let segments = token.split('.').count();
-    let alphabet = token.split('.').all(b64::is_alphabet);
+    // One pass with no early exit, rather than splitting twice: this runs on every
+    // verification, and splitting was a third of the cost above the signature check. The dot
+    // count of a 64-byte chunk fits a `u8`, which lets the inner loop vectorise.
+    let mut bad = 0u8;
+    let mut dots = 0usize;
+    for chunk in token.as_bytes().chunks(64) {
+        let mut chunk_dots = 0u8;
+        for &b in chunk {
+            bad |= u8::from(!(b64::is_alphabet_byte(b) | (b == b'.')));
+            chunk_dots += u8::from(b == b'.');
+        }
+        dots += usize::from(chunk_dots);
+    }
+    let (segments, alphabet) = (dots + 1, bad == 0);
     match (segments, alphabet) {
         (3, true) => Ok(()),
         (5, true) => Err(Error::new(
@@ -215,10 +227,10 @@ fn check_header(raw: Map<String, Value>, algorithms: &[Algorithm]) -> Result<Jws
             ));
         }
     };
-    let allowed: Vec<&str> = algorithms.iter().map(|a| a.name()).collect();
     let alg = Algorithm::from_name(alg_name)
         .filter(|a| algorithms.contains(a))
         .ok_or_else(|| {
+            let allowed: Vec<&str> = algorithms.iter().map(|a| a.name()).collect();
             Error::new(
                 ErrorKind::AlgNotAllowed,
                 format!(
