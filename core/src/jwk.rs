@@ -857,6 +857,19 @@ mod tests {
     }
 
     #[test]
+    fn a_named_kid_selects_only_named_keys_or_an_unnamed_secret() {
+        let ec = json!({"kty": "EC", "crv": "P-256",
+            "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+            "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"});
+        let set = KeySet::from_json(&json!({ "keys": [ec] }), KeySetLimits::default()).unwrap();
+        assert_eq!(set.candidates(Algorithm::ES256, None).count(), 1);
+        assert_eq!(set.candidates(Algorithm::ES256, Some("k1")).count(), 0);
+
+        let secret = KeySet::from_keys(vec![Jwk::from_secret(&[7; 32]).unwrap()]);
+        assert_eq!(secret.candidates(Algorithm::HS256, Some("k1")).count(), 1);
+    }
+
+    #[test]
     fn too_many_keys_rejects_the_set() {
         let keys: Vec<Value> = (0..3).map(|_| json!({"kty": "unknown"})).collect();
         let err =
