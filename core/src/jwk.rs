@@ -121,6 +121,16 @@ impl Algorithm {
         matches!(self, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512)
     }
 
+    /// For HMAC: the shortest key allowed, the hash size (RFC 7518 §3.2).
+    pub const fn hmac_min_key_len(self) -> Option<usize> {
+        match self {
+            Algorithm::HS256 => Some(32),
+            Algorithm::HS384 => Some(48),
+            Algorithm::HS512 => Some(64),
+            _ => None,
+        }
+    }
+
     /// The key type this algorithm needs.
     pub const fn key_type(self) -> KeyType {
         match self {
@@ -562,6 +572,14 @@ impl Jwk {
         }
     }
 
+    /// The secret's length in bytes, for a shared secret.
+    pub fn secret_len(&self) -> Option<usize> {
+        match &self.material {
+            Material::Oct { secret } => Some(secret.len()),
+            _ => None,
+        }
+    }
+
     /// The RSA modulus size in bits, for RSA keys.
     pub fn rsa_bits(&self) -> Option<usize> {
         match &self.material {
@@ -580,6 +598,11 @@ impl Jwk {
     /// `key_ops` (if any) contains `verify`.
     pub fn fits(&self, alg: Algorithm) -> bool {
         if alg.key_type() != self.kty {
+            return false;
+        }
+        if let (Some(min), Some(len)) = (alg.hmac_min_key_len(), self.secret_len())
+            && len < min
+        {
             return false;
         }
         if let Some(curve) = alg.curve()

@@ -370,18 +370,33 @@ impl Verifier {
                  dangerous_accept_any_audience",
             ));
         }
-        let has_secret = match &source {
-            KeySource::Static(set) => set
-                .keys()
+        let longest_secret = match &source {
+            KeySource::Static(set) => set.keys().iter().filter_map(|k| k.secret_len()).max(),
+            KeySource::Remote(_) => None,
+        };
+        let algorithms = match (&options.algorithms, longest_secret) {
+            (Some(list), _) => list.clone(),
+            // A secret serves only the HMAC algorithms it is long enough for (RFC 7518 §3.2).
+            (None, Some(len)) => Algorithm::SYMMETRIC
+                .into_iter()
+                .filter(|a| a.hmac_min_key_len().is_some_and(|min| len >= min))
+                .collect(),
+            (None, None) => Algorithm::ASYMMETRIC.to_vec(),
+        };
+        if let Some(len) = longest_secret
+            && let Some(short) = algorithms
                 .iter()
-                .any(|k| k.key_type() == crate::jwk::KeyType::Oct),
-            KeySource::Remote(_) => false,
-        };
-        let algorithms = match &options.algorithms {
-            Some(list) => list.clone(),
-            None if has_secret => Algorithm::SYMMETRIC.to_vec(),
-            None => Algorithm::ASYMMETRIC.to_vec(),
-        };
+                .find(|a| a.hmac_min_key_len().is_some_and(|min| len < min))
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "{short} needs a secret of at least {} bytes (RFC 7518 §3.2); the configured \
+                     secret has {len}",
+                    short.hmac_min_key_len().unwrap_or_default()
+                ),
+            ));
+        }
         if algorithms.is_empty() {
             return Err(Error::new(
                 ErrorKind::InvalidConfig,

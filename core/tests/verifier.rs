@@ -769,3 +769,29 @@ fn clock_of_a_remote_source_is_the_verifier_clock() {
     assert_eq!(server.requests(), 1);
     assert_eq!(support::now(&clock), T0 + 90);
 }
+
+#[test]
+fn rfc7518_s3_2_hmac_keys_at_least_the_hash_size() {
+    use mcp_bearer::{Jwk, KeySet, KeySource, Verifier, VerifierOptions};
+    let secret = [7u8; 32];
+    let set = std::sync::Arc::new(KeySet::from_keys(vec![Jwk::from_secret(&secret).unwrap()]));
+    let base = VerifierOptions {
+        issuers: vec!["https://idp.example.com".into()],
+        audiences: vec!["https://mcp.example.com".into()],
+        ..VerifierOptions::default()
+    };
+    // By default a 32-byte secret serves HS256 only.
+    let v = Verifier::new(KeySource::Static(set.clone()), base.clone()).unwrap();
+    assert_eq!(v.algorithms(), [mcp_bearer::Algorithm::HS256]);
+    // Asking for HS512 with it is a configuration error that says what is needed.
+    let err = Verifier::new(
+        KeySource::Static(set),
+        VerifierOptions {
+            algorithms: Some(vec![mcp_bearer::Algorithm::HS512]),
+            ..base
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), mcp_bearer::ErrorKind::InvalidConfig);
+    assert!(err.message().contains("64 bytes"), "{}", err.message());
+}

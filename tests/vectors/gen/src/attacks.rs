@@ -164,11 +164,12 @@ pub(crate) fn algorithm_attacks(ctx: &mut Ctx<'_>) {
     let keys = ctx.secret_keys();
     ctx.jwt(
         id,
-        "RFC 8725 §3.1: with the allowlist set to HS512, a valid HS256 token is refused.",
+        "RFC 8725 §3.1: with the allowlist set to RS256 only, a valid HS256 token is refused \
+         (HS512 cannot stand in: RFC 7518 §3.2 forbids it with this 32-byte secret).",
         token,
         keys,
         Options {
-            algorithms: Some(vec!["HS512".to_owned()]),
+            algorithms: Some(vec!["RS256".to_owned()]),
             ..standard_options()
         },
         Expected::invalid(not_allowed),
