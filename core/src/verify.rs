@@ -676,6 +676,10 @@ impl Verifier {
     }
 
     fn check_issuer(&self, issuer: Option<&str>) -> Result<()> {
+        if issuer.is_some_and(|iss| self.options.issuers.iter().any(|i| i == iss)) {
+            return Ok(());
+        }
+        // Only failures pay for the message.
         let expected = self.options.issuers.join(", ");
         let Some(iss) = issuer else {
             return Err(Error::claim(
@@ -686,9 +690,6 @@ impl Verifier {
             )
             .with_values(expected, ""));
         };
-        if self.options.issuers.iter().any(|i| i == iss) {
-            return Ok(());
-        }
         let slash_only = self
             .options
             .issuers
@@ -717,6 +718,16 @@ impl Verifier {
     }
 
     fn check_audience(&self, audiences: &[String], present: bool) -> Result<String> {
+        if present
+            && let Some(hit) = self
+                .options
+                .audiences
+                .iter()
+                .find(|a| audiences.contains(a))
+        {
+            return Ok(hit.clone());
+        }
+        // Only failures pay for the message.
         let expected = self.options.audiences.join(", ");
         if !present {
             return Err(Error::claim(
@@ -726,14 +737,6 @@ impl Verifier {
                 format!("the token has no \"aud\" claim; this server expects {expected}"),
             )
             .with_values(expected, ""));
-        }
-        if let Some(hit) = self
-            .options
-            .audiences
-            .iter()
-            .find(|a| audiences.contains(a))
-        {
-            return Ok(hit.clone());
         }
         let slash_only = self.options.audiences.iter().any(|a| {
             audiences
