@@ -538,7 +538,9 @@ fn critical_headers_are_rejected() {
 
 #[test]
 fn hmac_only_with_a_shared_secret() {
-    let secret = b"a shared secret of at least thirty-two bytes";
+    // 64 bytes: long enough for HS512 (RFC 7518 §3.2), so every HMAC algorithm is allowed.
+    let secret = b"a shared secret of sixty-four bytes, as long as HS512 needs it!!";
+    assert_eq!(secret.len(), 64);
     let clock = clock();
     let hs_token = |alg: Algorithm, secret: &[u8]| {
         let header = json!({ "alg": alg.name(), "typ": "JWT" });
