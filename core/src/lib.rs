@@ -51,6 +51,7 @@ pub mod jws;
 pub mod metadata;
 pub mod oauth;
 pub mod opaque;
+mod registered;
 pub mod remote;
 pub mod sign;
 pub mod url_policy;

@@ -2,7 +2,7 @@
 //! resource server needs (issuer, audience bound to this server, expiry, scopes, `typ`).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -13,12 +13,20 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwk::{Algorithm, KeySet};
 use crate::jws::{CompactJws, DEFAULT_MAX_KEY_CANDIDATES, JwsHeader};
+use crate::registered::{Extracted, RegisteredClaims};
 use crate::remote::{KeySnapshot, RemoteJwks};
 
 /// Default for [`VerifierOptions::leeway`].
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 /// Default for [`VerifierOptions::max_token_bytes`].
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// `exp`, `nbf` and `iat`, each with the error its type check gave.
+type TimeClaims = (
+    Result<Option<f64>>,
+    Result<Option<f64>>,
+    Result<Option<f64>>,
+);
 
 /// Where the verification keys come from.
 #[derive(Debug, Clone)]
@@ -151,7 +159,8 @@ pub enum TokenSource {
 pub(crate) struct TokenData {
     source: TokenSource,
     header: Option<JwsHeader>,
-    claims: Map<String, Value>,
+    /// Parsed from `payload_json` on first use: verification reads only the registered claims.
+    claims: OnceLock<Map<String, Value>>,
     payload_json: String,
     issuer: Option<String>,
     subject: Option<String>,
@@ -210,7 +219,7 @@ impl VerifiedToken {
             not_before: number("nbf"),
             issued_at: number("iat"),
             key_thumbprint: String::new(),
-            claims,
+            claims: OnceLock::from(claims),
             audiences,
             audience,
             expires_at,
@@ -230,7 +239,10 @@ impl VerifiedToken {
 
     /// All claims.
     pub fn claims(&self) -> &Map<String, Value> {
-        &self.0.claims
+        // The payload was checked to be a JSON object when the token was verified.
+        self.0
+            .claims
+            .get_or_init(|| serde_json::from_str(&self.0.payload_json).unwrap_or_default())
     }
 
     /// The claims as the JSON text the token carried (cheaper to hand across an FFI
@@ -287,7 +299,7 @@ impl VerifiedToken {
 
     /// `jti`.
     pub fn token_id(&self) -> Option<&str> {
-        self.0.claims.get("jti").and_then(Value::as_str)
+        self.claims().get("jti").and_then(Value::as_str)
     }
 
     /// The RFC 7638 thumbprint of the key that verified the signature (empty for an opaque
@@ -568,7 +580,8 @@ impl Verifier {
                 None => return Ok(None),
             }
         }
-        match self.check_times(&data.claims, self.now()) {
+        let times = (Ok(data.expires_at), Ok(data.not_before), Ok(data.issued_at));
+        match self.check_times(times, self.now()) {
             Ok(_) => Ok(Some(VerifiedToken(data))),
             Err(e) => {
                 self.cache.remove(token);
@@ -601,62 +614,76 @@ impl Verifier {
                 "the JWT claims set is not UTF-8 (RFC 7519 §7.2)",
             )
         })?;
-        let claims: Map<String, Value> = serde_json::from_str(&payload_json).map_err(|_| {
-            Error::new(
-                ErrorKind::JwtInvalid,
-                "the JWT claims set is not a JSON object",
-            )
-        })?;
-        let issuer = string_claim(&claims, "iss")?;
+        // The common case reads only the registered claims, borrowed from the payload; any
+        // surprise (a type other than the usual, an escaped string, a duplicate name, a
+        // required claim to look for) takes the full parse, which decides every error.
+        // A struct also deserializes from an array; only an object may take the fast path.
+        let object = payload_json.trim_start().starts_with('{');
+        let fast = if object && self.options.required_claims.is_empty() {
+            serde_json::from_str::<RegisteredClaims<'_>>(&payload_json)
+                .ok()
+                .map(RegisteredClaims::extract)
+        } else {
+            None
+        };
+        let (extracted, claims) = match fast {
+            Some(extracted) => (extracted, OnceLock::new()),
+            None => {
+                let claims: Map<String, Value> =
+                    serde_json::from_str(&payload_json).map_err(|_| {
+                        Error::new(
+                            ErrorKind::JwtInvalid,
+                            "the JWT claims set is not a JSON object",
+                        )
+                    })?;
+                (Extracted::from_map(&claims), OnceLock::from(claims))
+            }
+        };
+        let issuer = extracted.iss?;
         if !self.options.dangerous_accept_any_issuer {
             self.check_issuer(issuer.as_deref())?;
         }
-        let audiences = match claims.get("aud") {
-            None => Vec::new(),
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| invalid_claim("aud", "must be a string or an array of strings"))?,
-            Some(_) => {
-                return Err(invalid_claim(
-                    "aud",
-                    "must be a string or an array of strings",
-                ));
-            }
-        };
+        let aud = extracted.aud?;
         let audience = if self.options.dangerous_accept_any_audience {
             None
         } else {
-            Some(self.check_audience(&audiences, claims.contains_key("aud"))?)
+            Some(self.check_audience(aud.as_deref().unwrap_or_default(), aud.is_some())?)
         };
-        let (expires_at, not_before, issued_at) = self.check_times(&claims, self.now())?;
-        for name in &self.options.required_claims {
-            if !claims.contains_key(name.as_str()) {
-                return Err(Error::new(
-                    ErrorKind::JwtClaimValidationFailed,
-                    format!("the token has no {name:?} claim, which this server requires"),
-                )
-                .with_values(name.clone(), ""));
+        let audiences = aud.unwrap_or_default();
+        let times = (extracted.exp, extracted.nbf, extracted.iat);
+        let (expires_at, not_before, issued_at) = self.check_times(times, self.now())?;
+        if let Some(claims) = claims.get() {
+            for name in &self.options.required_claims {
+                if !claims.contains_key(name.as_str()) {
+                    return Err(Error::new(
+                        ErrorKind::JwtClaimValidationFailed,
+                        format!("the token has no {name:?} claim, which this server requires"),
+                    )
+                    .with_values(name.clone(), ""));
+                }
             }
         }
-        let scopes = scopes_of(&claims);
-        let missing: Vec<&String> = self
+        let scopes = extracted.scopes;
+        if self
             .options
             .required_scopes
             .iter()
-            .filter(|s| !scopes.contains(s))
-            .collect();
-        if !missing.is_empty() {
+            .any(|s| !scopes.contains(s))
+        {
+            let missing: Vec<&String> = self
+                .options
+                .required_scopes
+                .iter()
+                .filter(|s| !scopes.contains(s))
+                .collect();
             return Err(insufficient_scope(
                 &self.options.required_scopes,
                 &scopes,
                 &missing,
             ));
         }
-        let client_id = string_claim(&claims, "client_id")?.or(string_claim(&claims, "azp")?);
-        let subject = string_claim(&claims, "sub")?;
+        let client_id = extracted.client_id?;
+        let subject = extracted.sub?;
         Ok(TokenData {
             source: TokenSource::Jwt,
             header: Some(header),
@@ -773,11 +800,11 @@ impl Verifier {
     /// Checks `exp`, `nbf`, `iat` and the token age; returns (`exp`, `nbf`, `iat`).
     fn check_times(
         &self,
-        claims: &Map<String, Value>,
+        (exp, nbf, iat): TimeClaims,
         now: f64,
     ) -> Result<(f64, Option<f64>, Option<f64>)> {
         let leeway = self.options.leeway.as_secs_f64();
-        let exp = numeric_claim(claims, "exp")?.ok_or_else(|| {
+        let exp = exp?.ok_or_else(|| {
             Error::claim(
                 ErrorKind::JwtClaimValidationFailed,
                 "exp",
@@ -803,7 +830,7 @@ impl Verifier {
                 format!("{}", exp as i64),
             ));
         }
-        let nbf = numeric_claim(claims, "nbf")?;
+        let nbf = nbf?;
         if let Some(nbf) = nbf
             && nbf > now + leeway
         {
@@ -823,7 +850,7 @@ impl Verifier {
                 format!("{}", nbf as i64),
             ));
         }
-        let iat = numeric_claim(claims, "iat")?;
+        let iat = iat?;
         if let Some(iat) = iat
             && iat > now + leeway
         {
@@ -891,38 +918,6 @@ pub(crate) fn insufficient_scope(
     )
     .with_values(required.join(" "), has.join(" "))
     .with_required_scopes(required.to_vec())
-}
-
-fn invalid_claim(name: &'static str, what: &str) -> Error {
-    Error::claim(
-        ErrorKind::JwtClaimValidationFailed,
-        name,
-        "invalid",
-        format!("the {name:?} claim {what}"),
-    )
-}
-
-fn string_claim(claims: &Map<String, Value>, name: &'static str) -> Result<Option<String>> {
-    match claims.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(invalid_claim(name, "must be a string")),
-    }
-}
-
-fn numeric_claim(claims: &Map<String, Value>, name: &'static str) -> Result<Option<f64>> {
-    match claims.get(name) {
-        None => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_f64()
-            .filter(|f| f.is_finite())
-            .map(Some)
-            .ok_or_else(|| invalid_claim(name, "must be a finite number")),
-        Some(_) => Err(invalid_claim(
-            name,
-            "must be a number (seconds since 1970, RFC 7519 §2)",
-        )),
-    }
 }
 
 /// The scopes of a claims set: `scope` (space-separated, RFC 8693 §4.2) and `scp` (a string
