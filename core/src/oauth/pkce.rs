@@ -203,11 +203,12 @@ fn is_verifier_syntax(verifier: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The RFC 7636 Appendix B pair, read from the shared vector file (copied into the
-    /// crate so the test does not depend on the machine's layout).
+    /// The RFC 7636 Appendix B pair, read from the project's outside vectors.
     fn appendix_b() -> (String, String) {
-        let doc: serde_json::Value =
-            serde_json::from_str(include_str!("testdata/rfc7636_appendix_b.json")).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../tests/vectors/rfc-examples/rfc_examples.json"
+        ))
+        .unwrap();
         let v = &doc["rfc7636_appendix_b_pkce_s256"];
         assert_eq!(v["code_challenge_method"], "S256");
         (
