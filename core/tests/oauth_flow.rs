@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use http_loopback::Server;
 use mcp_bearer::claims::{ClaimMapping, UserInfo};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::{DiscoveryOptions, ProviderMetadata, discover};
@@ -54,10 +55,9 @@ use mcp_proxy::{
     ureq_fetch,
 };
 use serde_json::{Value, json};
-use upstream_idp::server::{HttpServer, param};
 use upstream_idp::{
     ACCESS_TOKEN_TYPE, CLIENT_ID, CLIENT_SECRET, TOKEN_TTL, USER, USER_EMAIL, USER_NAME,
-    UpstreamIdp,
+    UpstreamIdp, param,
 };
 
 /// Where the shared manual clock starts.
@@ -113,7 +113,7 @@ struct Flow {
     /// The upstream's metadata, as the proxy discovered it.
     upstream: ProviderMetadata,
     proxy: Arc<Proxy>,
-    _proxy_server: HttpServer,
+    _proxy_server: Server,
 }
 
 impl Flow {

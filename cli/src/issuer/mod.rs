@@ -4,11 +4,11 @@
 //! `serve-issuer` runs it as a process (the issuer the Node, Python and Swift tests start);
 //! `demo` runs it in-process. It binds 127.0.0.1 only: it signs anything it is asked to.
 
-mod http;
 mod routes;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use http_loopback::{Listener, Options, Request, Server};
 use mcp_bearer::jwk::KeySetLimits;
 use mcp_bearer::metadata::ProtectedResourceMetadata;
 use mcp_bearer::{
@@ -16,7 +16,6 @@ use mcp_bearer::{
 };
 use serde_json::{Map, Value, json};
 
-pub(crate) use self::http::HttpServer;
 use crate::exit::CliError;
 use crate::timefmt::now_secs;
 
@@ -380,7 +379,7 @@ fn take_string(claims: &mut Map<String, Value>, name: &str) -> Result<Option<Str
 
 /// The issuer serving on loopback. Stops when dropped.
 pub(crate) struct RunningIssuer {
-    server: HttpServer,
+    server: Server,
     issuer: Arc<DevIssuer>,
 }
 
@@ -390,13 +389,11 @@ impl RunningIssuer {
     /// # Errors
     /// A usage error when the port cannot be bound or the issuer URL is invalid.
     pub(crate) fn start(config: IssuerConfig) -> Result<RunningIssuer, CliError> {
-        let listener = HttpServer::bind(config.port).map_err(|e| {
+        // Only loopback is ever bound: the development issuer signs whatever it is asked to.
+        let listener = Listener::bind(config.port).map_err(|e| {
             CliError::usage(format!("cannot listen on 127.0.0.1:{}: {e}", config.port))
         })?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| CliError::usage(format!("the listener has no address: {e}")))?
-            .port();
+        let port = listener.address().port();
         let origin = format!("http://127.0.0.1:{port}");
         let issuer_url = match &config.issuer_url {
             Some(url) => url.replace("{port}", &port.to_string()),
@@ -413,14 +410,15 @@ impl RunningIssuer {
         let issuer = Arc::new(DevIssuer::new(issuer_url, origin, alg, keys));
         let handler_issuer = Arc::clone(&issuer);
         let verbose = config.verbose;
-        let handler: http::Handler = Arc::new(move |request| {
+        let handler = move |request: &Request| {
             let response = routes::handle(&handler_issuer, request);
             if verbose {
                 eprintln!("{} {} -> {}", request.method, request.path, response.status);
             }
             response
-        });
-        let server = HttpServer::start(listener, handler)
+        };
+        let server = listener
+            .serve(handler, Options::default())
             .map_err(|e| CliError::usage(format!("cannot start the server: {e}")))?;
         Ok(RunningIssuer { server, issuer })
     }
@@ -436,7 +434,7 @@ impl RunningIssuer {
     }
 
     /// Stops serving.
-    pub(crate) fn stop(mut self) {
+    pub(crate) fn stop(self) {
         self.server.stop();
     }
 }

@@ -14,11 +14,11 @@
 //! - `GET|POST /mcp[?scope=read]`: 401 with a `WWW-Authenticate` challenge without a valid
 //!   token, 403 when a scope asked for in the query is missing, 200 with the claims otherwise.
 
+use http_loopback::{Request, Response};
 use mcp_bearer::Algorithm;
 use mcp_bearer::metadata::{BearerChallenge, bearer_token};
 use serde_json::{Map, Value, json};
 
-use super::http::{Request, Response};
 use super::{DevIssuer, RESOURCE_PATH};
 
 /// Routes one request.
@@ -35,7 +35,7 @@ pub(super) fn handle(issuer: &DevIssuer, request: &Request) -> Response {
     let resource_metadata_path = format!("/.well-known/oauth-protected-resource{RESOURCE_PATH}");
     match (method, under_issuer) {
         ("GET", _) if metadata_paths.iter().any(|p| p == path) => {
-            Response::json(200, &issuer.metadata_document())
+            Response::json(200, issuer.metadata_document())
         }
         ("GET", "/jwks.json") => {
             let (status, body) = issuer.jwks_response();
@@ -54,19 +54,19 @@ pub(super) fn handle(issuer: &DevIssuer, request: &Request) -> Response {
                 .filter(|s| (100..=599).contains(s))
                 .unwrap_or(200);
             issuer.set_jwks_override(status, request.body.clone());
-            Response::json(200, &json!({ "jwks_override": true, "status": status }))
+            Response::json(200, json!({ "jwks_override": true, "status": status }))
         }
         ("DELETE", "/jwks") => {
             issuer.clear_jwks_override();
-            Response::json(200, &json!({ "jwks_override": false }))
+            Response::json(200, json!({ "jwks_override": false }))
         }
         _ if path == resource_metadata_path && method == "GET" => {
-            Response::json(200, &issuer.resource_metadata())
+            Response::json(200, issuer.resource_metadata())
         }
         ("GET" | "POST", _) if path == RESOURCE_PATH => resource(issuer, request),
         ("GET", _) if path == "/" => Response::json(
             200,
-            &json!({
+            json!({
                 "issuer": issuer.issuer(),
                 "discovery": issuer.discovery_url(),
                 "jwks_uri": issuer.jwks_uri(),
@@ -76,7 +76,7 @@ pub(super) fn handle(issuer: &DevIssuer, request: &Request) -> Response {
                 "resource_metadata": issuer.resource_metadata_url(),
             }),
         ),
-        _ => Response::error(
+        _ => Response::oauth_error(
             404,
             "not_found",
             &format!("no endpoint {method} {path} on the development issuer"),
@@ -107,7 +107,7 @@ fn token(issuer: &DevIssuer, request: &Request) -> Response {
     };
     match claims.and_then(|c| issuer.mint(&c)) {
         Ok(minted) => Response::json(200, &minted),
-        Err(message) => Response::error(400, "invalid_request", &message),
+        Err(message) => Response::oauth_error(400, "invalid_request", &message),
     }
 }
 
@@ -152,7 +152,7 @@ fn rotate(issuer: &DevIssuer, request: &Request) -> Response {
         Some(name) => match Algorithm::from_name(name).filter(|a| !a.is_symmetric()) {
             Some(a) => Some(a),
             None => {
-                return Response::error(
+                return Response::oauth_error(
                     400,
                     "invalid_request",
                     &format!("\"alg\" {name:?} is not a supported signing algorithm"),
@@ -163,7 +163,7 @@ fn rotate(issuer: &DevIssuer, request: &Request) -> Response {
     let drop_old = matches!(request.query_param("drop_old"), Some("true" | "1" | "yes"));
     match issuer.rotate(alg, drop_old) {
         Ok(result) => Response::json(200, &result),
-        Err(e) => Response::error(500, "server_error", e.message()),
+        Err(e) => Response::oauth_error(500, "server_error", e.message()),
     }
 }
 
@@ -199,7 +199,7 @@ fn resource(issuer: &DevIssuer, request: &Request) -> Response {
     match issuer.verify_for_resource(token, required) {
         Ok(verified) => Response::json(
             200,
-            &json!({
+            json!({
                 "sub": verified.subject(),
                 "scopes": verified.scopes(),
                 "client_id": verified.client_id(),

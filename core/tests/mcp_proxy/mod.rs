@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use http_loopback::{Request, Response, Server};
 use mcp_bearer::claims::{ClaimMapping, UserInfo};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::ProviderMetadata;
@@ -45,10 +46,9 @@ use mcp_bearer::{
 };
 use serde_json::{Map, Value, json};
 
-use crate::upstream_idp::server::{
-    Handler, HttpServer, Listener, Request, Response, param, params,
+use crate::upstream_idp::{
+    CLIENT_ID, CLIENT_SECRET, bind, not_found, param, params, redirect, serve,
 };
-use crate::upstream_idp::{CLIENT_ID, CLIENT_SECRET};
 
 /// The one client id the proxy hands every MCP client that registers (the upstream knows
 /// only the proxy).
@@ -169,8 +169,8 @@ impl Proxy {
         fetch: Arc<dyn Fetch>,
         clock: Arc<ManualClock>,
         ledger: Arc<Ledger>,
-    ) -> (Arc<Proxy>, HttpServer) {
-        let listener = Listener::bind();
+    ) -> (Arc<Proxy>, Server) {
+        let listener = bind();
         let issuer = listener.origin();
         let resource = format!("{issuer}/mcp");
         let clock_dyn: Arc<dyn Clock> = Arc::clone(&clock) as _;
@@ -224,7 +224,8 @@ impl Proxy {
             issuer,
             resource,
         });
-        let server = listener.serve(Arc::clone(&proxy) as Arc<dyn Handler>);
+        let handler = Arc::clone(&proxy);
+        let server = serve(listener, move |request: &Request| handler.handle(request));
         (proxy, server)
     }
 
@@ -256,7 +257,7 @@ impl Proxy {
         self.ledger.error(what, err);
         let relay = OAuthErrorResponse::from_error(err);
         self.ledger.show("OAuthErrorResponse", &relay);
-        Response::json_text(relay.status, relay.to_json())
+        Response::json(relay.status, relay.to_json())
     }
 
     /// RFC 7591, answered for the pre-registered client.
@@ -269,7 +270,7 @@ impl Proxy {
             self.now(),
         )?;
         let body = serde_json::to_string(&registration).expect("registration JSON");
-        Ok(Response::json_text(ClientRegistration::STATUS, body))
+        Ok(Response::json(ClientRegistration::STATUS, body))
     }
 
     /// The client's authorization request: checked, sealed into the state, and sent on to
@@ -333,7 +334,7 @@ impl Proxy {
         self.ledger.show("upstream AuthorizationRequest", &upstream);
         self.ledger
             .show("upstream PkceVerifier", sealed.upstream_pkce_verifier());
-        Ok(Response::redirect(&upstream.url()?))
+        Ok(redirect(&upstream.url()?))
     }
 
     /// The upstream's answer. A state that does not open is refused here, never redirected:
@@ -350,7 +351,7 @@ impl Proxy {
                 param(q, "error_description"),
                 issuer,
             )?;
-            return Ok(Response::redirect(&url));
+            return Ok(redirect(&url));
         }
         let code = param(q, "code").unwrap_or_default();
         match self.finish_upstream_leg(
@@ -359,7 +360,7 @@ impl Proxy {
             opened.upstream_nonce(),
             code,
         ) {
-            Ok(proxy_code) => Ok(Response::redirect(
+            Ok(proxy_code) => Ok(redirect(
                 &opened.state.client_redirect_url(&proxy_code, issuer)?,
             )),
             Err(err) => {
@@ -370,7 +371,7 @@ impl Proxy {
                     relay.error_description.as_deref(),
                     issuer,
                 )?;
-                Ok(Response::redirect(&url))
+                Ok(redirect(&url))
             }
         }
     }
@@ -484,7 +485,7 @@ impl Proxy {
             extra: Map::new(),
         };
         self.ledger.show("proxy TokenResponse", &response);
-        Ok(Response::json_text(200, response.to_json()))
+        Ok(Response::json(200, response.to_json()))
     }
 
     /// The proxy's own RFC 9068 access token for the MCP resource.
@@ -521,33 +522,32 @@ impl Proxy {
         match verified {
             Ok(token) => {
                 let user = UserInfo::from_claims(token.claims(), &ClaimMapping::default());
-                Response::json(200, &serde_json::to_value(&user).expect("UserInfo JSON"))
+                Response::json(200, serde_json::to_value(&user).expect("UserInfo JSON"))
             }
             Err(err) => {
                 self.ledger.error("proxy: MCP request", &err);
                 let challenge = BearerChallenge::from_error(&err, self.prm_url.clone());
                 self.ledger.show("BearerChallenge", &challenge);
-                Response::json(challenge.status, &json!({ "error": challenge.error }))
+                Response::json(challenge.status, json!({ "error": challenge.error }))
                     .with_header("WWW-Authenticate", &challenge.header_value())
             }
         }
     }
-}
 
-impl Handler for Proxy {
+    /// The answer to `request`.
     fn handle(&self, request: &Request) -> Response {
         let answer = |what: &str, result: Result<Response, Error>| {
             result.unwrap_or_else(|err| self.refuse(what, &err))
         };
         match (request.method.as_str(), request.path.as_str()) {
             ("GET", "/.well-known/oauth-protected-resource/mcp") => {
-                Response::json_text(200, self.protected_resource_metadata().to_json())
+                Response::json(200, self.protected_resource_metadata().to_json())
             }
             ("GET", "/.well-known/oauth-authorization-server") => {
-                Response::json_text(200, self.authorization_server_metadata().to_json())
+                Response::json(200, self.authorization_server_metadata().to_json())
             }
             ("GET", "/jwks") => {
-                Response::json(200, &json!({ "keys": [self.signing_key.public_jwk()] }))
+                Response::json(200, json!({ "keys": [self.signing_key.public_jwk()] }))
             }
             ("POST", "/register") => answer("proxy: register", self.register(request)),
             ("GET", "/authorize") => answer("proxy: authorize", self.authorize(request)),
@@ -555,7 +555,7 @@ impl Handler for Proxy {
             ("POST", "/token") => answer("proxy: token", self.token(request)),
             ("GET", "/mcp") => self.resource_request(request, &self.mcp),
             ("GET", "/mcp/admin") => self.resource_request(request, &self.mcp_admin),
-            _ => Response::not_found(),
+            _ => not_found(),
         }
     }
 }

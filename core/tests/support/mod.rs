@@ -1,19 +1,19 @@
-//! Shared parts of the integration tests: a small real HTTP/1.1 server on 127.0.0.1 that
-//! serves a JWKS and can misbehave on demand, and helpers to mint tokens and build verifiers.
+//! Shared parts of the integration tests: a JWKS endpoint on 127.0.0.1 that can misbehave
+//! on demand, and helpers to mint tokens and build verifiers.
 //!
-//! The server is plain `std::net` and threads: one accept thread, one thread per connection,
-//! `Connection: close` on every answer so that every fetch is one connection and one counted
-//! request.
+//! The endpoint runs on the workspace's loopback server (`http_loopback`): `Connection:
+//! close` on every answer, so that every fetch is one connection and one counted request.
+//! Counting, delays and the replies are this handler's; a server that dies by refusing
+//! connections stops its listener, one that dies by hanging up reads the request and closes
+//! the connection without an answer.
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use http_loopback::{Listener, Options, Outcome, Request, Response, Server};
 use mcp_bearer::clock::ManualClock;
 use mcp_bearer::fetch::{UreqFetch, UreqFetchOptions};
 use mcp_bearer::http::Fetch;
@@ -66,12 +66,14 @@ struct Behaviour {
 }
 
 struct Inner {
-    addr: SocketAddr,
     behaviour: Mutex<Behaviour>,
     requests: AtomicUsize,
     request_lines: Mutex<Vec<String>>,
+    /// Set once the listener is closing, so that delayed answers give up early.
     stopping: AtomicBool,
-    accept_thread: Mutex<Option<JoinHandle<()>>>,
+    /// The running server; taken out when the `JwksServer` is dropped, which ends the
+    /// reference cycle through the handler.
+    server: Mutex<Option<Server>>,
 }
 
 impl Inner {
@@ -79,28 +81,72 @@ impl Inner {
     /// refused. Idempotent; returns once the socket is closed.
     fn close_listener(&self) {
         self.stopping.store(true, Ordering::SeqCst);
-        let handle = self.accept_thread.lock().unwrap().take();
-        if let Some(handle) = handle {
-            // The accept thread is blocked in accept(): a connection wakes it up to see
-            // the flag.
-            let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-            let _ = handle.join();
+        if let Some(server) = self.server.lock().unwrap().as_ref() {
+            server.stop();
         }
+    }
+
+    /// The outcome of one request: counts it, then answers as the behaviour says.
+    fn handle(&self, request: &Request) -> Outcome {
+        let served = self.requests.fetch_add(1, Ordering::SeqCst) + 1;
+        self.request_lines.lock().unwrap().push(format!(
+            "{} {} {}",
+            request.method, request.target, request.version
+        ));
+        let (jwks, mut reply, delay, die_after) = {
+            let b = self.behaviour.lock().unwrap();
+            (b.jwks.clone(), b.reply.clone(), b.delay, b.die_after)
+        };
+        let refuse_later = match die_after {
+            Some((n, Death::RefuseConnections)) => served >= n,
+            Some((n, Death::HangUp)) => {
+                if served > n {
+                    reply = Reply::Hangup;
+                }
+                false
+            }
+            None => false,
+        };
+        // Sleep in slices so that a dropped server does not leave a thread sleeping for long.
+        let deadline = Instant::now() + delay;
+        while Instant::now() < deadline && !self.stopping.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(10).min(deadline - Instant::now()));
+        }
+        if refuse_later {
+            // Closed before the answer leaves, so that every fetch the client makes after this
+            // one finds the port closed.
+            self.close_listener();
+        }
+        let response = match reply {
+            Reply::Jwks => Response::new(200, jwks).with_header("Content-Type", "application/json"),
+            Reply::Status(status) => Response::new(status, br#"{"error":"server_error"}"#.to_vec())
+                .with_header("Content-Type", "application/json"),
+            Reply::Raw {
+                status,
+                content_type,
+                body,
+            } => Response::new(status, body).with_header("Content-Type", &content_type),
+            Reply::Redirect(to) => Response::new(302, b"moved".to_vec())
+                .with_header("Content-Type", "text/plain")
+                .with_header("Location", &to),
+            Reply::Hangup => return Outcome::HangUp,
+        };
+        Outcome::Respond(response)
     }
 }
 
 /// A JWKS endpoint on 127.0.0.1 that counts its requests. Closed when dropped.
 pub struct JwksServer {
     inner: Arc<Inner>,
+    origin: String,
 }
 
 impl JwksServer {
     /// Starts a server answering `GET` with `jwks` (a JWKS document).
     pub fn start(jwks: Vec<u8>) -> JwksServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().unwrap();
+        let listener = Listener::bind(0).expect("bind 127.0.0.1:0");
+        let origin = listener.origin();
         let inner = Arc::new(Inner {
-            addr,
             behaviour: Mutex::new(Behaviour {
                 jwks,
                 reply: Reply::Jwks,
@@ -110,22 +156,29 @@ impl JwksServer {
             requests: AtomicUsize::new(0),
             request_lines: Mutex::new(Vec::new()),
             stopping: AtomicBool::new(false),
-            accept_thread: Mutex::new(None),
+            server: Mutex::new(None),
         });
-        let for_thread = Arc::clone(&inner);
-        let handle = std::thread::spawn(move || accept_loop(&listener, &for_thread));
-        *inner.accept_thread.lock().unwrap() = Some(handle);
-        JwksServer { inner }
+        let handler = Arc::clone(&inner);
+        let options = Options {
+            // A request head larger than 64 KiB is not one this server answers.
+            max_head_bytes: 64 * 1024,
+            ..Options::default()
+        };
+        let server = listener
+            .serve(move |request: &Request| handler.handle(request), options)
+            .expect("start the JWKS server");
+        *inner.server.lock().unwrap() = Some(server);
+        JwksServer { inner, origin }
     }
 
     /// The URL of the key set (plain http to loopback, which the URL policy allows).
     pub fn url(&self) -> String {
-        format!("http://{}/jwks", self.inner.addr)
+        format!("{}/jwks", self.origin)
     }
 
     /// The server's origin, `http://127.0.0.1:port`.
     pub fn origin(&self) -> String {
-        format!("http://{}", self.inner.addr)
+        self.origin.clone()
     }
 
     /// How many HTTP requests the server has read.
@@ -169,112 +222,10 @@ impl JwksServer {
 
 impl Drop for JwksServer {
     fn drop(&mut self) {
-        self.inner.close_listener();
-    }
-}
-
-fn accept_loop(listener: &TcpListener, inner: &Arc<Inner>) {
-    for stream in listener.incoming() {
-        if inner.stopping.load(Ordering::SeqCst) {
-            break;
-        }
-        let Ok(stream) = stream else { continue };
-        let inner = Arc::clone(inner);
-        std::thread::spawn(move || handle_connection(stream, &inner));
-    }
-}
-
-/// Reads one request head; `None` when the peer sent nothing usable.
-fn read_request_line(stream: &mut TcpStream) -> Option<String> {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    // Bounded: a request head larger than 64 KiB is not one this server answers.
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&head);
-    text.lines().next().map(str::to_owned)
-}
-
-fn handle_connection(mut stream: TcpStream, inner: &Arc<Inner>) {
-    let Some(line) = read_request_line(&mut stream) else {
-        return;
-    };
-    let served = inner.requests.fetch_add(1, Ordering::SeqCst) + 1;
-    inner.request_lines.lock().unwrap().push(line);
-    let (jwks, mut reply, delay, die_after) = {
-        let b = inner.behaviour.lock().unwrap();
-        (b.jwks.clone(), b.reply.clone(), b.delay, b.die_after)
-    };
-    let refuse_later = match die_after {
-        Some((n, Death::RefuseConnections)) => served >= n,
-        Some((n, Death::HangUp)) => {
-            if served > n {
-                reply = Reply::Hangup;
-            }
-            false
-        }
-        None => false,
-    };
-    // Sleep in slices so that a dropped server does not leave a thread sleeping for long.
-    let deadline = Instant::now() + delay;
-    while Instant::now() < deadline && !inner.stopping.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(10).min(deadline - Instant::now()));
-    }
-    if refuse_later {
-        // Closed before the answer leaves, so that every fetch the client makes after this
-        // one finds the port closed.
-        inner.close_listener();
-    }
-    let (status, content_type, body, location) = match reply {
-        Reply::Jwks => (200, "application/json".to_owned(), jwks, None),
-        Reply::Status(status) => (
-            status,
-            "application/json".to_owned(),
-            br#"{"error":"server_error"}"#.to_vec(),
-            None,
-        ),
-        Reply::Raw {
-            status,
-            content_type,
-            body,
-        } => (status, content_type, body, None),
-        Reply::Redirect(to) => (302, "text/plain".to_owned(), b"moved".to_vec(), Some(to)),
-        Reply::Hangup => {
-            let _ = stream.shutdown(Shutdown::Both);
-            return;
-        }
-    };
-    let mut head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Connection: close\r\n",
-        reason_phrase(status),
-        body.len()
-    );
-    if let Some(to) = location {
-        head.push_str(&format!("Location: {to}\r\n"));
-    }
-    head.push_str("\r\n");
-    // The client may hang up early (a capped body): write errors are expected then.
-    let _ = stream
-        .write_all(head.as_bytes())
-        .and_then(|()| stream.write_all(&body))
-        .and_then(|()| stream.flush());
-    let _ = stream.shutdown(Shutdown::Write);
-}
-
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        302 => "Found",
-        404 => "Not Found",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Status",
+        self.inner.stopping.store(true, Ordering::SeqCst);
+        // Taken out of the lock before it stops, and dropped here, on the test's thread.
+        let server = self.inner.server.lock().unwrap().take();
+        drop(server);
     }
 }
 

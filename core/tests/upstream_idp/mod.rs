@@ -11,18 +11,15 @@
 //! form decoding), never with the core's helpers, so a bug on one side cannot cancel out
 //! the same bug on the other. Time comes from the test's manual clock.
 
-pub(crate) mod server;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use http_loopback::{Handler, Listener, Options, Request, Response, Server};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::{Algorithm, SigningKey};
 use serde_json::{Map, Value, json};
-
-use server::{Handler, HttpServer, Listener, Request, Response, param, params};
 
 /// The proxy's client id at the provider.
 pub(crate) const CLIENT_ID: &str = "mcp-proxy.apps.idp.test";
@@ -85,13 +82,13 @@ struct Provider {
 /// The running provider. Stops serving when dropped.
 pub(crate) struct UpstreamIdp {
     provider: Arc<Provider>,
-    _server: HttpServer,
+    _server: Server,
 }
 
 impl UpstreamIdp {
     /// Starts the provider on a free port of 127.0.0.1, reading the time from `clock`.
     pub(crate) fn start(clock: Arc<ManualClock>) -> UpstreamIdp {
-        let listener = Listener::bind();
+        let listener = bind();
         let provider = Arc::new(Provider {
             issuer: listener.origin(),
             key: SigningKey::generate(Algorithm::RS256).expect("RS256 key"),
@@ -103,7 +100,8 @@ impl UpstreamIdp {
             hits: Mutex::new(HashMap::new()),
             authorize_log: Mutex::new(Vec::new()),
         });
-        let server = listener.serve(Arc::clone(&provider) as Arc<dyn Handler>);
+        let handler = Arc::clone(&provider);
+        let server = serve(listener, move |request: &Request| handler.handle(request));
         UpstreamIdp {
             provider,
             _server: server,
@@ -156,27 +154,26 @@ impl UpstreamIdp {
     }
 }
 
-impl Handler for Provider {
+impl Provider {
+    /// The answer to `request`, counted by `METHOD /path`.
     fn handle(&self, request: &Request) -> Response {
         *self
             .hits
             .lock()
             .unwrap()
-            .entry(request.route())
+            .entry(format!("{} {}", request.method, request.path))
             .or_default() += 1;
         match (request.method.as_str(), request.path.as_str()) {
             ("GET", "/.well-known/openid-configuration") => self.discovery(),
-            ("GET", "/jwks") => Response::json(200, &json!({ "keys": [self.key.public_jwk()] })),
+            ("GET", "/jwks") => Response::json(200, json!({ "keys": [self.key.public_jwk()] })),
             ("GET", "/authorize") => self.authorize(request),
             ("POST", "/token") => self.token(request),
             ("POST", "/introspect") => self.introspect(request),
             ("GET", "/userinfo") => self.userinfo(request),
-            _ => Response::not_found(),
+            _ => not_found(),
         }
     }
-}
 
-impl Provider {
     fn now(&self) -> u64 {
         self.clock.now_secs()
     }
@@ -185,7 +182,7 @@ impl Provider {
         let iss = &self.issuer;
         Response::json(
             200,
-            &json!({
+            json!({
                 "issuer": iss,
                 "authorization_endpoint": format!("{iss}/authorize"),
                 "token_endpoint": format!("{iss}/token"),
@@ -211,17 +208,17 @@ impl Provider {
         self.authorize_log.lock().unwrap().push(q.clone());
         // RFC 6749 §4.1.2.1: with an unknown client or redirect URI, never redirect.
         if param(q, "client_id") != Some(CLIENT_ID) {
-            return oauth_error(400, "invalid_request", "unknown client_id");
+            return Response::oauth_error(400, "invalid_request", "unknown client_id");
         }
         let registered = self.redirect_uris.lock().unwrap().clone();
         let Some(redirect_uri) =
             param(q, "redirect_uri").filter(|u| registered.iter().any(|r| r == u))
         else {
-            return oauth_error(400, "invalid_request", "redirect_uri is not registered");
+            return Response::oauth_error(400, "invalid_request", "redirect_uri is not registered");
         };
         let state = param(q, "state");
         let refuse = |error: &str, description: &str| {
-            Response::redirect(&with_query(
+            redirect(&with_query(
                 redirect_uri,
                 &[("error", error), ("error_description", description)],
                 state,
@@ -267,7 +264,7 @@ impl Provider {
             expires_at: self.now() + CODE_TTL,
         };
         self.codes.lock().unwrap().insert(code.clone(), grant);
-        Response::redirect(&with_query(redirect_uri, &[("code", &code)], state))
+        redirect(&with_query(redirect_uri, &[("code", &code)], state))
     }
 
     /// RFC 6749 §3.2: client authentication first, then the grant.
@@ -280,14 +277,14 @@ impl Provider {
             Some("authorization_code") => self.redeem_code(&form),
             Some("refresh_token") => self.refresh(&form),
             Some(TOKEN_EXCHANGE_GRANT) => self.exchange(&form),
-            _ => oauth_error(400, "unsupported_grant_type", "unsupported grant_type"),
+            _ => Response::oauth_error(400, "unsupported_grant_type", "unsupported grant_type"),
         }
     }
 
     /// RFC 6749 §4.1.3 and RFC 7636 §4.6.
     fn redeem_code(&self, form: &[(String, String)]) -> Response {
         let Some(code) = param(form, "code") else {
-            return oauth_error(400, "invalid_request", "code is missing");
+            return Response::oauth_error(400, "invalid_request", "code is missing");
         };
         // Single use: the code is gone whether or not the rest of the request is right.
         let Some(grant) = self.codes.lock().unwrap().remove(code) else {
@@ -322,7 +319,7 @@ impl Provider {
     /// RFC 6749 §6, rotating the refresh token (OAuth 2.1 §4.3.1).
     fn refresh(&self, form: &[(String, String)]) -> Response {
         let Some(token) = param(form, "refresh_token") else {
-            return oauth_error(400, "invalid_request", "refresh_token is missing");
+            return Response::oauth_error(400, "invalid_request", "refresh_token is missing");
         };
         let Some(grant) = self.refresh.lock().unwrap().remove(token) else {
             return invalid_grant("the refresh token is unknown or was already rotated");
@@ -332,7 +329,11 @@ impl Provider {
             Some(asked) => {
                 let asked = split_scopes(asked);
                 if !asked.iter().all(|s| grant.scopes.contains(s)) {
-                    return oauth_error(400, "invalid_scope", "more scopes than were granted");
+                    return Response::oauth_error(
+                        400,
+                        "invalid_scope",
+                        "more scopes than were granted",
+                    );
                 }
                 asked
             }
@@ -349,14 +350,14 @@ impl Provider {
             param(form, "subject_token"),
             param(form, "subject_token_type"),
         ) else {
-            return oauth_error(
+            return Response::oauth_error(
                 400,
                 "invalid_request",
                 "an access token subject_token is required",
             );
         };
         if param(form, "requested_token_type").is_some_and(|t| t != ACCESS_TOKEN_TYPE) {
-            return oauth_error(400, "invalid_request", "only access tokens are issued");
+            return Response::oauth_error(400, "invalid_request", "only access tokens are issued");
         }
         let Some(subject) = self.active(subject) else {
             return invalid_grant("the subject_token is not an active access token");
@@ -374,7 +375,11 @@ impl Provider {
             Some(asked) => {
                 let asked = split_scopes(asked);
                 if !asked.iter().all(|s| subject.scopes.contains(s)) {
-                    return oauth_error(400, "invalid_scope", "more scopes than the subject has");
+                    return Response::oauth_error(
+                        400,
+                        "invalid_scope",
+                        "more scopes than the subject has",
+                    );
                 }
                 asked
             }
@@ -392,11 +397,11 @@ impl Provider {
         }
         let token = param(&form, "token").unwrap_or_default();
         let Some(grant) = self.active(token) else {
-            return Response::json(200, &json!({ "active": false }));
+            return Response::json(200, json!({ "active": false }));
         };
         Response::json(
             200,
-            &json!({
+            json!({
                 "active": true,
                 "scope": grant.scopes.join(" "),
                 "client_id": CLIENT_ID,
@@ -419,15 +424,15 @@ impl Provider {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim());
         let Some(grant) = token.and_then(|t| self.active(t)) else {
-            return Response::json(401, &json!({ "error": "invalid_token" }))
+            return Response::json(401, json!({ "error": "invalid_token" }))
                 .with_header("WWW-Authenticate", r#"Bearer error="invalid_token""#);
         };
         if !grant.scopes.iter().any(|s| s == "openid") {
-            return Response::json(403, &json!({ "error": "insufficient_scope" }));
+            return Response::json(403, json!({ "error": "insufficient_scope" }));
         }
         Response::json(
             200,
-            &json!({
+            json!({
                 "sub": USER,
                 "email": USER_EMAIL,
                 "email_verified": true,
@@ -510,7 +515,7 @@ impl Provider {
 fn authenticate_client(request: &Request, form: &[(String, String)]) -> Result<(), Response> {
     let refused = || {
         Err(
-            oauth_error(401, "invalid_client", "client authentication failed")
+            Response::oauth_error(401, "invalid_client", "client authentication failed")
                 .with_header("WWW-Authenticate", r#"Basic realm="idp""#),
         )
     };
@@ -523,7 +528,7 @@ fn authenticate_client(request: &Request, form: &[(String, String)]) -> Result<(
         return refused();
     };
     if param(form, "client_secret").is_some() {
-        return Err(oauth_error(
+        return Err(Response::oauth_error(
             400,
             "invalid_request",
             "more than one client authentication method (RFC 6749 §2.3)",
@@ -610,13 +615,53 @@ fn with_query(uri: &str, pairs: &[(&str, &str)], state: Option<&str>) -> String 
     url.into()
 }
 
-fn oauth_error(status: u16, error: &str, description: &str) -> Response {
-    Response::json(
-        status,
-        &json!({ "error": error, "error_description": description }),
-    )
+fn invalid_grant(description: &str) -> Response {
+    Response::oauth_error(400, "invalid_grant", description)
 }
 
-fn invalid_grant(description: &str) -> Response {
-    oauth_error(400, "invalid_grant", description)
+/// The test servers' limits: the shared defaults, with a request head of up to 64 KiB.
+fn server_options() -> Options {
+    Options {
+        max_head_bytes: 64 * 1024,
+        ..Options::default()
+    }
+}
+
+/// A listening socket on a free port of 127.0.0.1, for a test server to be built on.
+pub(crate) fn bind() -> Listener {
+    Listener::bind(0).expect("bind 127.0.0.1:0")
+}
+
+/// Serves `handler` on `listener` until the returned server is dropped.
+pub(crate) fn serve(listener: Listener, handler: impl Handler) -> Server {
+    listener
+        .serve(handler, server_options())
+        .expect("start the test server")
+}
+
+/// The first value of `name` among `params`.
+pub(crate) fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Every value of `name` among `params`.
+pub(crate) fn params<'a>(params: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    params
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// 302 to `location`.
+pub(crate) fn redirect(location: &str) -> Response {
+    Response::new(302, Vec::new()).with_header("Location", location)
+}
+
+/// 404.
+pub(crate) fn not_found() -> Response {
+    Response::json(404, json!({"error": "not_found"}))
 }
