@@ -19,7 +19,8 @@ pub const DEFAULT_TOKEN_CACHE_ENTRIES: usize = 10_000;
 struct Entry {
     token: Box<str>,
     data: Arc<TokenData>,
-    /// The key-set generation at which the entry's key was last seen in the set.
+    /// The key-set generation the token was verified under; the entry answers only while
+    /// that set is current.
     generation: u64,
 }
 
@@ -51,13 +52,6 @@ impl TokenCache {
         let map = self.map.read();
         let e = map.get(&self.key(token))?;
         (*e.token == *token).then(|| (Arc::clone(&e.data), e.generation))
-    }
-
-    /// Records that the entry's key is still in the set at `generation`.
-    pub(crate) fn touch(&self, token: &str, generation: u64) {
-        if let Some(e) = self.map.write().get_mut(&self.key(token)) {
-            e.generation = generation;
-        }
     }
 
     pub(crate) fn remove(&self, token: &str) {

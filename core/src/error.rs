@@ -4,6 +4,7 @@
 //! `err.code === "ERR_JWT_EXPIRED"` checks keep working after a switch. A code once released
 //! is never renamed; new kinds only add codes.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// What went wrong, as a closed-for-matching but open-for-extension list.
@@ -219,7 +220,7 @@ pub struct Error {
 struct ErrorInner {
     kind: ErrorKind,
     message: String,
-    claim: Option<&'static str>,
+    claim: Option<Cow<'static, str>>,
     reason: Option<&'static str>,
     expected: Option<String>,
     actual: Option<String>,
@@ -244,16 +245,16 @@ impl Error {
         }
     }
 
-    /// A claim check failure in jose's shape: `claim` is the claim name and `reason` is
-    /// `"missing"`, `"check_failed"` or `"invalid"`.
+    /// A claim check failure in jose's shape: `claim` is the claim name (a registered one, or
+    /// a required custom claim) and `reason` is `"missing"`, `"check_failed"` or `"invalid"`.
     pub fn claim(
         kind: ErrorKind,
-        claim: &'static str,
+        claim: impl Into<Cow<'static, str>>,
         reason: &'static str,
         message: impl Into<String>,
     ) -> Self {
         let mut e = Error::new(kind, message);
-        e.inner.claim = Some(claim);
+        e.inner.claim = Some(claim.into());
         e.inner.reason = Some(reason);
         e
     }
@@ -292,8 +293,8 @@ impl Error {
     }
 
     /// The claim whose check failed (`exp`, `aud`, …), when one did.
-    pub fn claim_name(&self) -> Option<&'static str> {
-        self.inner.claim
+    pub fn claim_name(&self) -> Option<&str> {
+        self.inner.claim.as_deref()
     }
 
     /// Why the check failed: `missing`, `check_failed`, `invalid`, `timeout`, `stale`, ….
@@ -353,8 +354,8 @@ impl fmt::Debug for Error {
         let mut d = f.debug_struct("Error");
         d.field("code", &self.code())
             .field("message", &self.inner.message);
-        if let Some(c) = self.inner.claim {
-            d.field("claim", &c);
+        if let Some(c) = &self.inner.claim {
+            d.field("claim", c);
         }
         if let Some(r) = self.inner.reason {
             d.field("reason", &r);

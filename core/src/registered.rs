@@ -9,7 +9,7 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -61,29 +61,176 @@ impl Extracted {
     }
 }
 
-/// A borrowed view of the registered claims; unknown claims are skipped without allocating.
-#[derive(Deserialize)]
+/// A borrowed view of the registered claims.
+///
+/// Unknown claims are not kept, but they are not skipped blindly either: each is walked with
+/// [`Checked`], which makes the JSON parser do exactly the work it does when it builds a
+/// `serde_json::Value` (unescaping strings, so lone surrogates fail; parsing numbers, so
+/// out-of-range ones fail; counting nesting, so the recursion limit applies). A payload this
+/// view accepts is therefore one the full parse accepts too, and `VerifiedToken::claims()`
+/// can always build the map later.
+#[derive(Default)]
 pub(crate) struct RegisteredClaims<'a> {
-    #[serde(default, borrow, deserialize_with = "present")]
     iss: Option<&'a str>,
-    #[serde(default, borrow, deserialize_with = "present")]
     sub: Option<&'a str>,
-    #[serde(default, borrow, deserialize_with = "present")]
     aud: Option<Strs<'a>>,
-    #[serde(default, deserialize_with = "present")]
     exp: Option<f64>,
-    #[serde(default, deserialize_with = "present")]
     nbf: Option<f64>,
-    #[serde(default, deserialize_with = "present")]
     iat: Option<f64>,
-    #[serde(default, borrow, deserialize_with = "present")]
     scope: Option<&'a str>,
-    #[serde(default, borrow, deserialize_with = "present")]
     scp: Option<Strs<'a>>,
-    #[serde(default, borrow, deserialize_with = "present")]
     client_id: Option<&'a str>,
-    #[serde(default, borrow, deserialize_with = "present")]
     azp: Option<&'a str>,
+}
+
+/// The member names the view reads; every other name is [`Field::Other`].
+enum Field {
+    Iss,
+    Sub,
+    Aud,
+    Exp,
+    Nbf,
+    Iat,
+    Scope,
+    Scp,
+    ClientId,
+    Azp,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a claim name")
+            }
+            // Called with the unescaped name, so `"i\u0073s"` is `iss`, as in the map.
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Field, E> {
+                Ok(match v {
+                    "iss" => Field::Iss,
+                    "sub" => Field::Sub,
+                    "aud" => Field::Aud,
+                    "exp" => Field::Exp,
+                    "nbf" => Field::Nbf,
+                    "iat" => Field::Iat,
+                    "scope" => Field::Scope,
+                    "scp" => Field::Scp,
+                    "client_id" => Field::ClientId,
+                    "azp" => Field::Azp,
+                    _ => Field::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(FieldVisitor)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RegisteredClaims<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct ClaimsVisitor;
+        impl<'de> Visitor<'de> for ClaimsVisitor {
+            type Value = RegisteredClaims<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                /// Reads one registered claim; a second occurrence is refused, so that the
+                /// map path decides duplicates.
+                fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+                    map: &mut A,
+                    slot: &mut Option<T>,
+                    name: &'static str,
+                ) -> std::result::Result<(), A::Error> {
+                    if slot.is_some() {
+                        return Err(de::Error::duplicate_field(name));
+                    }
+                    *slot = Some(map.next_value()?);
+                    Ok(())
+                }
+                let mut c = RegisteredClaims::default();
+                while let Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Iss => once(&mut map, &mut c.iss, "iss")?,
+                        Field::Sub => once(&mut map, &mut c.sub, "sub")?,
+                        Field::Aud => once(&mut map, &mut c.aud, "aud")?,
+                        Field::Exp => once(&mut map, &mut c.exp, "exp")?,
+                        Field::Nbf => once(&mut map, &mut c.nbf, "nbf")?,
+                        Field::Iat => once(&mut map, &mut c.iat, "iat")?,
+                        Field::Scope => once(&mut map, &mut c.scope, "scope")?,
+                        Field::Scp => once(&mut map, &mut c.scp, "scp")?,
+                        Field::ClientId => once(&mut map, &mut c.client_id, "client_id")?,
+                        Field::Azp => once(&mut map, &mut c.azp, "azp")?,
+                        Field::Other => map.next_value::<Checked>().map(|_| ())?,
+                    }
+                }
+                Ok(c)
+            }
+        }
+        // A map, not a struct: serde_json reads a struct from an array too.
+        deserializer.deserialize_map(ClaimsVisitor)
+    }
+}
+
+/// Any JSON value, read the way `serde_json::Value` reads it and then dropped: the same
+/// `deserialize_any` calls, so the parser applies the same checks (string escapes, number
+/// range, nesting depth) without building anything. `IgnoredAny` would take serde_json's
+/// skipping path, which checks none of them.
+pub(crate) struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct CheckedVisitor;
+        impl<'de> Visitor<'de> for CheckedVisitor {
+            type Value = Checked;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_none<E: de::Error>(self) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Checked, A::Error> {
+                while seq.next_element::<Checked>()?.is_some() {}
+                Ok(Checked)
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Checked, A::Error> {
+                // Keys are read as strings, as the map reads them, so their escapes are checked.
+                while map.next_key::<Checked>()?.is_some() {
+                    map.next_value::<Checked>()?;
+                }
+                Ok(Checked)
+            }
+        }
+        deserializer.deserialize_any(CheckedVisitor)
+    }
 }
 
 impl RegisteredClaims<'_> {
@@ -116,15 +263,6 @@ impl RegisteredClaims<'_> {
             client_id: Ok(self.client_id.or(self.azp).map(str::to_owned)),
         }
     }
-}
-
-/// A present claim: unlike `Option`'s own impl, `null` is refused (the map path reports it).
-fn present<'de, D, T>(deserializer: D) -> std::result::Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
 }
 
 /// A string or an array of strings, borrowed.

@@ -71,7 +71,9 @@ impl Default for RemoteJwksOptions {
 pub struct KeySnapshot {
     /// The parsed keys.
     pub keys: Arc<KeySet>,
-    /// Increases by one with every successful fetch; tells sets apart cheaply.
+    /// Tells sets apart cheaply: increases by one with every successful fetch that brought a
+    /// different document; a refetch of the same document keeps the generation (and the keys
+    /// already parsed), so tokens verified under it stay cached.
     pub generation: u64,
     /// When the set was fetched (clock time since the Unix epoch).
     pub fetched_at: Duration,
@@ -88,6 +90,39 @@ struct State {
     /// The outcome of the most recent fetch, for callers that waited on it.
     last_outcome: Option<Result<KeySnapshot>>,
     generation: u64,
+    /// SHA-256 of the document behind `current`.
+    digest: Option<[u8; 32]>,
+}
+
+/// What the cache can answer without I/O: see [`RemoteJwks::peek`].
+#[derive(Debug, Clone)]
+pub enum Peek {
+    /// A set that may be used now (fresh, or past `max_age` but within the stale window).
+    /// `refresh_due` says a fetch should run in the background
+    /// ([`RemoteJwks::refresh_if_due`]).
+    Keys {
+        /// The set.
+        snapshot: KeySnapshot,
+        /// The set is past `max_age` and a refresh may run now.
+        refresh_due: bool,
+    },
+    /// No usable set: only a fetch can answer.
+    FetchNeeded,
+    /// No usable set, and the last fetch failed within the cooldown: no fetch will run
+    /// before it ends, so this error is the answer.
+    Failed(Error),
+}
+
+/// What a miss (an unknown `kid`, or a signature failure under a known one) can do without
+/// I/O: see [`RemoteJwks::peek_miss`].
+#[derive(Debug, Clone)]
+pub enum MissPeek {
+    /// Another caller already brought a newer set: try it.
+    Retry(KeySnapshot),
+    /// A refetch is allowed (or one is in flight): only it can answer.
+    FetchNeeded,
+    /// The cooldown forbids a refetch: the miss is final.
+    Final,
 }
 
 /// A JWKS fetched from a URL and cached. `Send + Sync`; share it behind an `Arc`.
@@ -194,6 +229,76 @@ impl RemoteJwks {
             .cloned()
     }
 
+    /// What can be answered now without I/O: the usable set and whether a background refresh
+    /// is due, or that a fetch is needed, or the error of a failed fetch still cooling down.
+    /// This is the no-I/O half of [`keys`](RemoteJwks::keys): where `keys` would fetch and
+    /// wait, `peek` says [`Peek::FetchNeeded`]; where `keys` would answer at once, `peek`
+    /// gives the same answer, except that a set past `max_age` (within the stale window) is
+    /// served with `refresh_due` instead of being refetched first.
+    pub fn peek(&self) -> Peek {
+        let now = self.clock.now();
+        let st = self.state.lock();
+        if let Some(cur) = &st.current
+            && self.within_stale_window(cur, now)
+        {
+            let refresh_due = !self.is_fresh(cur, now) && self.expired_fetch_allowed(&st, now);
+            return Peek::Keys {
+                snapshot: cur.clone(),
+                refresh_due,
+            };
+        }
+        if st.in_flight || self.expired_fetch_allowed(&st, now) {
+            return Peek::FetchNeeded;
+        }
+        Peek::Failed(
+            st.last_error.clone().unwrap_or_else(|| {
+                Error::new(ErrorKind::JwksFetchFailed, "the JWKS is not available")
+            }),
+        )
+    }
+
+    /// The no-I/O half of [`refresh_after_miss`](RemoteJwks::refresh_after_miss), for a miss
+    /// under the set of generation `seen_generation`.
+    pub fn peek_miss(&self, seen_generation: u64) -> MissPeek {
+        let now = self.clock.now();
+        let st = self.state.lock();
+        match &st.current {
+            Some(cur) if cur.generation != seen_generation => MissPeek::Retry(cur.clone()),
+            _ if st.in_flight || !self.cooling(&st, now) => MissPeek::FetchNeeded,
+            _ => MissPeek::Final,
+        }
+    }
+
+    /// Whether a background refresh should run: the set is past `max_age` (or there is none)
+    /// and a fetch is allowed now (none in flight, no failure within the cooldown).
+    pub fn refresh_due(&self) -> bool {
+        let now = self.clock.now();
+        let st = self.state.lock();
+        let stale = st.current.as_ref().is_none_or(|s| !self.is_fresh(s, now));
+        stale && !st.in_flight && self.expired_fetch_allowed(&st, now)
+    }
+
+    /// Refreshes the set if [`refresh_due`](RemoteJwks::refresh_due) says so, as
+    /// [`keys`](RemoteJwks::keys) does (single flight, cooldown after failures). For a
+    /// binding's background task after [`peek`](RemoteJwks::peek) answered `refresh_due`.
+    ///
+    /// # Errors
+    /// The fetch's error when there is no set to fall back on.
+    pub fn refresh_if_due(&self) -> Result<()> {
+        self.keys().map(|_| ())
+    }
+
+    fn cooling(&self, st: &State, now: Duration) -> bool {
+        st.last_attempt
+            .is_some_and(|t| now < t.saturating_add(self.options.cooldown))
+    }
+
+    /// An expired (or missing) set may be refetched unless the last attempt failed within the
+    /// cooldown: a dead endpoint must not be hammered by every request.
+    fn expired_fetch_allowed(&self, st: &State, now: Duration) -> bool {
+        !(self.cooling(st, now) && st.last_error.is_some())
+    }
+
     /// How many fetches have finished, successful or not. For diagnostics and tests.
     pub fn fetch_count(&self) -> u64 {
         self.state.lock().finished
@@ -297,15 +402,10 @@ impl RemoteJwks {
         {
             return Ok(Some(cur.clone()));
         }
-        let cooling = st
-            .last_attempt
-            .is_some_and(|t| now < t.saturating_add(self.options.cooldown));
         let blocked = match trigger {
             Trigger::Forced => false,
-            Trigger::Miss => cooling,
-            // An expired set is refetched at once unless the last attempt failed recently:
-            // a dead endpoint must not be hammered by every request.
-            Trigger::Expired => cooling && st.last_error.is_some(),
+            Trigger::Miss => self.cooling(&st, now),
+            Trigger::Expired => !self.expired_fetch_allowed(&st, now),
         };
         if blocked && !st.in_flight {
             return match (&st.current, trigger) {
@@ -372,20 +472,30 @@ impl RemoteJwks {
         self.complete(fetched)
     }
 
-    fn complete(&self, fetched: Result<KeySet>) -> Result<KeySnapshot> {
+    fn complete(&self, fetched: Result<(KeySet, [u8; 32])>) -> Result<KeySnapshot> {
         let now = self.clock.now();
         let mut st = self.state.lock();
         st.in_flight = false;
         st.finished += 1;
         st.last_attempt = Some(now);
         let outcome = match fetched {
-            Ok(keys) => {
-                st.generation += 1;
-                let snap = KeySnapshot {
-                    keys: Arc::new(keys),
-                    generation: st.generation,
-                    fetched_at: now,
+            Ok((keys, digest)) => {
+                let snap = match &st.current {
+                    // The same document again: same generation, same parsed keys.
+                    Some(cur) if st.digest == Some(digest) => KeySnapshot {
+                        fetched_at: now,
+                        ..cur.clone()
+                    },
+                    _ => {
+                        st.generation += 1;
+                        KeySnapshot {
+                            keys: Arc::new(keys),
+                            generation: st.generation,
+                            fetched_at: now,
+                        }
+                    }
                 };
+                st.digest = Some(digest);
                 st.current = Some(snap.clone());
                 st.last_error = None;
                 Ok(snap)
@@ -400,7 +510,7 @@ impl RemoteJwks {
         outcome
     }
 
-    fn fetch_once(&self) -> Result<KeySet> {
+    fn fetch_once(&self) -> Result<(KeySet, [u8; 32])> {
         let mut request = HttpRequest::get(&self.url);
         request.timeout = self.options.timeout;
         request.max_response_bytes = self.options.max_response_bytes;
@@ -443,11 +553,18 @@ impl RemoteJwks {
                 .with_reason("http_status"));
             }
         }
-        KeySet::from_slice(
+        let keys = KeySet::from_slice(
             &response.body,
             KeySetLimits {
                 max_keys: self.options.max_keys,
             },
-        )
+        )?;
+        Ok((keys, document_digest(&response.body)))
     }
+}
+
+fn document_digest(body: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body).as_ref());
+    out
 }

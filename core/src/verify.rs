@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::jwk::{Algorithm, KeySet};
 use crate::jws::{CompactJws, DEFAULT_MAX_KEY_CANDIDATES, JwsHeader};
 use crate::registered::{Extracted, RegisteredClaims};
-use crate::remote::{KeySnapshot, RemoteJwks};
+use crate::remote::{KeySnapshot, MissPeek, Peek, RemoteJwks};
 
 /// Default for [`VerifierOptions::leeway`].
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
@@ -237,12 +237,14 @@ impl VerifiedToken {
         self.0.header.as_ref()
     }
 
-    /// All claims.
+    /// All claims: exactly the token's payload.
     pub fn claims(&self) -> &Map<String, Value> {
-        // The payload was checked to be a JSON object when the token was verified.
+        // Verification accepted the payload only after reading all of it with the same parser
+        // checks this parse applies (`registered::Checked`), so this parse succeeds; the
+        // fast/full agreement is held by a property test and a fuzz target.
         self.0
             .claims
-            .get_or_init(|| serde_json::from_str(&self.0.payload_json).unwrap_or_default())
+            .get_or_init(|| parse_claims(&self.0.payload_json).unwrap_or_default())
     }
 
     /// The claims as the JSON text the token carried (cheaper to hand across an FFI
@@ -483,14 +485,44 @@ impl Verifier {
             .ok_or_else(|| Error::new(ErrorKind::JwksFetchFailed, "the keys could not be obtained"))
     }
 
-    /// Verifies `token` without any I/O. `Ok(None)` means the answer needs the network
-    /// (no keys yet, keys past their max-age, or an unknown `kid`): call
-    /// [`verify`](Verifier::verify) off the event loop.
+    /// Verifies `token` without any I/O: the exact no-I/O half of
+    /// [`verify`](Verifier::verify).
+    ///
+    /// `Ok(None)` exactly when a fetch could change the verdict: no usable keys yet, or an
+    /// unknown `kid` or a signature failure while a refetch is allowed (a rotation, or a `kid`
+    /// reused for a new key). Then call [`verify`](Verifier::verify) off the event loop.
+    /// Every other verdict is final and is the one `verify` gives. Keys past their max-age
+    /// (within the stale window) still answer here; [`refresh_due`](Verifier::refresh_due)
+    /// then says so, and [`refresh_keys_if_due`](Verifier::refresh_keys_if_due), run in the
+    /// background, refreshes them, so that no request waits on the network while the
+    /// provider is healthy.
     ///
     /// # Errors
-    /// As [`verify`](Verifier::verify), for every failure decided without I/O.
+    /// As [`verify`](Verifier::verify), for every failure decided without I/O; a failed key
+    /// fetch still cooling down is one of them.
     pub fn verify_cached(&self, token: &str) -> Result<Option<VerifiedToken>> {
         self.verify_inner(token, false)
+    }
+
+    /// Whether the key set should be refreshed in the background: it is past its max-age
+    /// (or there is none) and a fetch is allowed now. Always `false` for a static key set.
+    pub fn refresh_due(&self) -> bool {
+        match &self.source {
+            KeySource::Remote(r) => r.refresh_due(),
+            KeySource::Static(_) => false,
+        }
+    }
+
+    /// Refreshes the key set if [`refresh_due`](Verifier::refresh_due), blocking for at most
+    /// the fetch timeout; for a background task. Single flight with every other fetch.
+    ///
+    /// # Errors
+    /// The fetch's error when there is no set to fall back on.
+    pub fn refresh_keys_if_due(&self) -> Result<()> {
+        match &self.source {
+            KeySource::Remote(r) => r.refresh_if_due(),
+            KeySource::Static(_) => Ok(()),
+        }
     }
 
     fn now(&self) -> f64 {
@@ -508,41 +540,47 @@ impl Verifier {
                 ),
             ));
         }
-        if let Some((data, generation)) = self.cache.get(token)
-            && let Some(hit) = self.cache_hit(token, data, generation)?
-        {
-            return Ok(Some(hit));
-        }
-        let jws = CompactJws::parse(token, &self.algorithms)?;
+        // The keys first: a cached verdict stands only for the key set it was reached under,
+        // so that the cache can never answer differently from a fresh verification.
         let Some(keys) = self.keys(allow_io)? else {
             return Ok(None);
         };
+        if let Some((data, generation)) = self.cache.get(token) {
+            if generation == keys.generation {
+                return self.cache_hit(token, data).map(Some);
+            }
+            // Another key set: judged again from scratch (and cached again if it passes).
+            self.cache.remove(token);
+        }
+        let jws = CompactJws::parse(token, &self.algorithms)?;
         let first = jws
             .verify_signature(&keys.set, self.options.max_key_candidates)
             .map(|k| k.thumbprint().to_owned());
         let (keys, key) = match first {
             Ok(key) => (keys, key),
             Err(e) => {
-                let retry = matches!(
-                    e.kind(),
-                    ErrorKind::JwksNoMatchingKey | ErrorKind::JwsSignatureVerificationFailed
-                );
                 let KeySource::Remote(remote) = &self.source else {
                     return Err(e);
                 };
-                if !retry {
+                // An unknown kid may be a rotation, and a signature failure under a known kid
+                // may be a kid reused for a new key: a newer set may answer either.
+                if !matches!(
+                    e.kind(),
+                    ErrorKind::JwksNoMatchingKey | ErrorKind::JwsSignatureVerificationFailed
+                ) {
                     return Err(e);
                 }
-                if !allow_io {
-                    // An unknown kid may be a rotation: only a fetch can tell.
-                    return if e.kind() == ErrorKind::JwksNoMatchingKey {
-                        Ok(None)
-                    } else {
-                        Err(e)
-                    };
-                }
-                let Some(fresh) = remote.refresh_after_miss(keys.generation)? else {
-                    return Err(e);
+                let fresh = if allow_io {
+                    match remote.refresh_after_miss(keys.generation)? {
+                        Some(fresh) => fresh,
+                        None => return Err(e),
+                    }
+                } else {
+                    match remote.peek_miss(keys.generation) {
+                        MissPeek::Retry(fresh) => fresh,
+                        MissPeek::FetchNeeded => return Ok(None),
+                        MissPeek::Final => return Err(e),
+                    }
                 };
                 let fresh = Keys::from(fresh);
                 let key = jws.verify_signature(&fresh.set, self.options.max_key_candidates)?;
@@ -557,32 +595,13 @@ impl Verifier {
         Ok(Some(VerifiedToken(data)))
     }
 
-    /// Re-checks the time claims of a cached token with the current clock, and that its key
-    /// is still in the set. `Ok(None)` sends the caller down the full path.
-    fn cache_hit(
-        &self,
-        token: &str,
-        data: Arc<TokenData>,
-        generation: u64,
-    ) -> Result<Option<VerifiedToken>> {
-        if let KeySource::Remote(r) = &self.source {
-            match r.fresh() {
-                Some(s) if s.generation == generation => {}
-                Some(s) if s.keys.contains_thumbprint(&data.key_thumbprint) => {
-                    self.cache.touch(token, s.generation);
-                }
-                Some(_) => {
-                    // The key left the set: the token must be judged again.
-                    self.cache.remove(token);
-                    return Ok(None);
-                }
-                // Keys past max-age: take the full path, which refreshes them.
-                None => return Ok(None),
-            }
-        }
+    /// A token verified under the current key set: only the time claims can have changed
+    /// since, so they are checked again with the current clock, in the order and with the
+    /// errors of a fresh verification.
+    fn cache_hit(&self, token: &str, data: Arc<TokenData>) -> Result<VerifiedToken> {
         let times = (Ok(data.expires_at), Ok(data.not_before), Ok(data.issued_at));
         match self.check_times(times, self.now()) {
-            Ok(_) => Ok(Some(VerifiedToken(data))),
+            Ok(_) => Ok(VerifiedToken(data)),
             Err(e) => {
                 self.cache.remove(token);
                 Err(e)
@@ -590,6 +609,10 @@ impl Verifier {
         }
     }
 
+    /// The keys to verify with. With I/O: fresh keys, fetched when needed. Without: the set
+    /// in hand while it is usable (a refresh past `max_age` is left to
+    /// [`refresh_keys_if_due`](Verifier::refresh_keys_if_due)); `None` when only a fetch can
+    /// answer.
     fn keys(&self, allow_io: bool) -> Result<Option<Keys>> {
         match &self.source {
             KeySource::Static(set) => Ok(Some(Keys {
@@ -597,7 +620,11 @@ impl Verifier {
                 generation: 0,
             })),
             KeySource::Remote(r) if allow_io => r.keys().map(|s| Some(s.into())),
-            KeySource::Remote(r) => Ok(r.fresh().map(Keys::from)),
+            KeySource::Remote(r) => match r.peek() {
+                Peek::Keys { snapshot, .. } => Ok(Some(snapshot.into())),
+                Peek::FetchNeeded => Ok(None),
+                Peek::Failed(e) => Err(e),
+            },
         }
     }
 
@@ -614,12 +641,12 @@ impl Verifier {
                 "the JWT claims set is not UTF-8 (RFC 7519 §7.2)",
             )
         })?;
-        // The common case reads only the registered claims, borrowed from the payload; any
-        // surprise (a type other than the usual, an escaped string, a duplicate name, a
-        // required claim to look for) takes the full parse, which decides every error.
-        // A struct also deserializes from an array; only an object may take the fast path.
-        let object = payload_json.trim_start().starts_with('{');
-        let fast = if object && self.options.required_claims.is_empty() {
+        // The common case reads only the registered claims, borrowed from the payload, and
+        // walks the other members with the same parser checks the full parse applies (see
+        // `registered`), so it accepts no payload the full parse refuses. Any surprise (a type
+        // other than the usual, an escaped string, a duplicate registered name, a required
+        // claim to look for) takes the full parse, which decides every error.
+        let fast = if self.options.required_claims.is_empty() {
             serde_json::from_str::<RegisteredClaims<'_>>(&payload_json)
                 .ok()
                 .map(RegisteredClaims::extract)
@@ -629,13 +656,7 @@ impl Verifier {
         let (extracted, claims) = match fast {
             Some(extracted) => (extracted, OnceLock::new()),
             None => {
-                let claims: Map<String, Value> =
-                    serde_json::from_str(&payload_json).map_err(|_| {
-                        Error::new(
-                            ErrorKind::JwtInvalid,
-                            "the JWT claims set is not a JSON object",
-                        )
-                    })?;
+                let claims = parse_claims(&payload_json)?;
                 (Extracted::from_map(&claims), OnceLock::from(claims))
             }
         };
@@ -655,8 +676,10 @@ impl Verifier {
         if let Some(claims) = claims.get() {
             for name in &self.options.required_claims {
                 if !claims.contains_key(name.as_str()) {
-                    return Err(Error::new(
+                    return Err(Error::claim(
                         ErrorKind::JwtClaimValidationFailed,
+                        name.clone(),
+                        "missing",
                         format!("the token has no {name:?} claim, which this server requires"),
                     )
                     .with_values(name.clone(), ""));
@@ -895,6 +918,29 @@ impl Verifier {
         }
         Ok((exp, nbf, iat))
     }
+}
+
+/// The claims set of a JWT as a map (RFC 7519 §7.2 step 10).
+///
+/// # Errors
+/// [`ErrorKind::JwtInvalid`] when the payload is not a JSON object, saying why without
+/// repeating any of it.
+pub(crate) fn parse_claims(payload_json: &str) -> Result<Map<String, Value>> {
+    serde_json::from_str(payload_json).map_err(|e| {
+        use serde_json::error::Category;
+        let message = match e.classify() {
+            // serde_json's syntax messages are fixed texts with a position ("lone leading
+            // surrogate in hex escape", "number out of range", "recursion limit exceeded").
+            Category::Syntax | Category::Eof => {
+                format!("the JWT claims set is not valid JSON ({e}); RFC 7519 §7.2 step 10")
+            }
+            // A type mismatch names the value it found, which may be long: not repeated.
+            Category::Data | Category::Io => {
+                "the JWT claims set is not a JSON object (RFC 7519 §7.2 step 10)".to_owned()
+            }
+        };
+        Error::new(ErrorKind::JwtInvalid, message)
+    })
 }
 
 /// The 403 error for a token that lacks some of the `required` scopes.

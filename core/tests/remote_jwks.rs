@@ -97,12 +97,14 @@ fn keys_are_refetched_after_max_age() {
     clock.set_secs(T0 + secs(DEFAULT_MAX_AGE));
     let late = token(&signer, T0, DAY);
     assert!(
-        verifier.verify_cached(&late).unwrap().is_none(),
-        "keys past max-age need the network"
+        verifier.verify_cached(&late).unwrap().is_some(),
+        "keys past max-age still answer without I/O, within the stale window"
     );
+    assert!(verifier.refresh_due(), "and a background refresh is due");
     assert_eq!(server.requests(), 1, "verify_cached never fetches");
     verifier.verify(&late).unwrap();
     assert_eq!(server.requests(), 2, "past max-age: one refetch");
+    assert!(!verifier.refresh_due());
     verifier.verify(&token(&signer, T0, DAY)).unwrap();
     assert_eq!(server.requests(), 2);
 }
@@ -135,14 +137,18 @@ fn verify_cached_answers_none_until_keys_are_loaded() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::JwtClaimValidationFailed);
 
-    // An unknown kid may be a rotation: only a fetch can tell, so no answer yet.
-    let stranger = key(Algorithm::ES256);
-    assert!(
-        verifier
-            .verify_cached(&token(&stranger, T0, DAY))
-            .unwrap()
-            .is_none()
-    );
+    // An unknown kid just after a fetch: the cooldown forbids a refetch, so the miss is
+    // final on both paths, at once.
+    let stranger = token(&key(Algorithm::ES256), T0, DAY);
+    let err = verifier.verify_cached(&stranger).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JwksNoMatchingKey);
+    assert_eq!(verifier.verify(&stranger).unwrap_err(), err);
+    assert_eq!(server.requests(), 1);
+
+    // Once the cooldown allows a refetch, an unknown kid may be a rotation: only a fetch can
+    // tell, so no answer yet.
+    clock.set_secs(T0 + secs(mcp_bearer::remote::DEFAULT_COOLDOWN));
+    assert!(verifier.verify_cached(&stranger).unwrap().is_none());
     assert_eq!(server.requests(), 1);
 }
 
@@ -599,11 +605,12 @@ fn a_key_leaving_the_set_evicts_the_tokens_it_verified() {
     verifier.verify(&kept).unwrap();
     assert_eq!(server.requests(), 2);
 
-    // Without I/O: the cached entry is dropped, and the key is unknown to the fresh set.
-    assert!(verifier.verify_cached(&doomed).unwrap().is_none());
-    assert_eq!(verifier.cached_tokens(), 1);
-    let err = verifier.verify(&doomed).unwrap_err();
+    // Without I/O: the cached entry is dropped, and the key is unknown to the fresh set; the
+    // set was just fetched, so the cooldown makes that final on both paths.
+    let err = verifier.verify_cached(&doomed).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::JwksNoMatchingKey, "{err:?}");
+    assert_eq!(verifier.cached_tokens(), 1);
+    assert_eq!(verifier.verify(&doomed).unwrap_err(), err);
     assert!(err.message().contains(leaving.kid()), "{}", err.message());
     verifier.verify(&kept).unwrap();
     assert_eq!(

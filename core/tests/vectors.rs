@@ -56,7 +56,8 @@ enum Outcome {
     },
     Invalid {
         code: &'static str,
-        claim: Option<&'static str>,
+        claim: Option<String>,
+        reason: Option<&'static str>,
     },
 }
 
@@ -143,8 +144,72 @@ fn key_set_of(keys: &Value) -> Result<KeySet, mcp_bearer::Error> {
 fn invalid(e: &mcp_bearer::Error) -> Outcome {
     Outcome::Invalid {
         code: e.code(),
-        claim: e.claim_name(),
+        claim: e.claim_name().map(str::to_owned),
+        reason: e.reason(),
     }
+}
+
+/// A JWT case through every path a binding may take, which must all agree: `verify` with
+/// the verified-token cache (a miss, then a hit), `verify` with the cache off, and
+/// `verify_cached` (which for a static key set never needs I/O). An accepted token's
+/// `claims()` must be exactly its payload.
+fn run_jwt(
+    token: &str,
+    keys: KeySet,
+    options: VerifierOptions,
+    now: u64,
+) -> Result<Outcome, String> {
+    let keys = Arc::new(keys);
+    let build = |cache_entries: usize| {
+        let clock: Arc<dyn Clock> = Arc::new(ManualClock::at_secs(now));
+        let options = VerifierOptions {
+            token_cache_entries: cache_entries,
+            ..options.clone()
+        };
+        Verifier::with_clock(KeySource::Static(Arc::clone(&keys)), options, clock)
+    };
+    let outcome = |r: Result<mcp_bearer::VerifiedToken, mcp_bearer::Error>| match r {
+        Ok(t) => {
+            let payload = token.split('.').nth(1).and_then(|p| b64::decode(p).ok());
+            let parsed: Option<serde_json::Map<String, Value>> =
+                payload.and_then(|p| serde_json::from_slice(&p).ok());
+            if parsed.as_ref() != Some(t.claims()) {
+                return Err(format!(
+                    "claims() is not the payload: {:?} vs {parsed:?}",
+                    t.claims()
+                ));
+            }
+            Ok(Outcome::Jwt {
+                subject: t.subject().map(str::to_owned),
+                scopes: t.scopes().to_vec(),
+            })
+        }
+        Err(e) => Ok(invalid(&e)),
+    };
+    let cached = match build(VerifierOptions::default().token_cache_entries) {
+        Ok(v) => v,
+        Err(e) => return Ok(invalid(&e)),
+    };
+    let uncached = build(0).map_err(|e| format!("cache off: {e}"))?;
+    let first = outcome(cached.verify(token))?;
+    let paths = [
+        ("second verify (cache hit)", outcome(cached.verify(token))?),
+        ("cache off", outcome(uncached.verify(token))?),
+        (
+            "verify_cached",
+            match cached.verify_cached(token) {
+                Ok(Some(t)) => outcome(Ok(t))?,
+                Ok(None) => return Err("verify_cached needed I/O for a static key set".into()),
+                Err(e) => invalid(&e),
+            },
+        ),
+    ];
+    for (path, other) in paths {
+        if other != first {
+            return Err(format!("{path} disagrees: {other:?} vs {first:?}"));
+        }
+    }
+    Ok(first)
 }
 
 /// Runs one case and returns what happened.
@@ -157,19 +222,7 @@ fn run(case: &Value) -> Result<Outcome, String> {
     match case["layer"].as_str() {
         Some("jwt") => {
             let options = options_of(&case["options"])?;
-            let clock: Arc<dyn Clock> = Arc::new(ManualClock::at_secs(number(&case["now"])?));
-            let verifier =
-                match Verifier::with_clock(KeySource::Static(Arc::new(keys)), options, clock) {
-                    Ok(v) => v,
-                    Err(e) => return Ok(invalid(&e)),
-                };
-            Ok(match verifier.verify(token) {
-                Ok(t) => Outcome::Jwt {
-                    subject: t.subject().map(str::to_owned),
-                    scopes: t.scopes().to_vec(),
-                },
-                Err(e) => invalid(&e),
-            })
+            run_jwt(token, keys, options, number(&case["now"])?)
         }
         Some("jws") => {
             let algorithms = algorithms_of(&case["algorithms"])?;
@@ -195,11 +248,21 @@ fn matches(expected: &Value, actual: &Outcome) -> bool {
         (Some("valid"), Outcome::Jws { payload_b64u }) => {
             expected["payload_b64u"].as_str() == Some(payload_b64u.as_str())
         }
-        (Some("invalid"), Outcome::Invalid { code, claim }) => {
+        (
+            Some("invalid"),
+            Outcome::Invalid {
+                code,
+                claim,
+                reason,
+            },
+        ) => {
             expected["code"].as_str() == Some(*code)
                 && expected
                     .get("claim")
-                    .is_none_or(|c| c.as_str().is_some() && c.as_str() == *claim)
+                    .is_none_or(|c| c.as_str().is_some() && c.as_str() == claim.as_deref())
+                && expected
+                    .get("reason")
+                    .is_none_or(|r| r.as_str().is_some() && r.as_str() == *reason)
         }
         _ => false,
     }
