@@ -540,19 +540,20 @@ impl Verifier {
                 ),
             ));
         }
-        // The keys first: a cached verdict stands only for the key set it was reached under,
-        // so that the cache can never answer differently from a fresh verification.
-        let Some(keys) = self.keys(allow_io)? else {
-            return Ok(None);
-        };
+        // A cached verdict stands only for the key set it was reached under, so that the
+        // cache can never answer differently from a fresh verification.
         if let Some((data, generation)) = self.cache.get(token) {
-            if generation == keys.generation {
+            if self.generation_in_hand(allow_io) == Some(generation) {
                 return self.cache_hit(token, data).map(Some);
             }
             // Another key set: judged again from scratch (and cached again if it passes).
             self.cache.remove(token);
         }
+        // Malformed and opaque tokens fail before any key is fetched.
         let jws = CompactJws::parse(token, &self.algorithms)?;
+        let Some(keys) = self.keys(allow_io)? else {
+            return Ok(None);
+        };
         let first = jws
             .verify_signature(&keys.set, self.options.max_key_candidates)
             .map(|k| k.thumbprint().to_owned());
@@ -606,6 +607,18 @@ impl Verifier {
                 self.cache.remove(token);
                 Err(e)
             }
+        }
+    }
+
+    /// The generation of the set [`keys`](Verifier::keys) would answer with at once, if any.
+    fn generation_in_hand(&self, allow_io: bool) -> Option<u64> {
+        match &self.source {
+            KeySource::Static(_) => Some(0),
+            KeySource::Remote(r) if allow_io => r.fresh().map(|s| s.generation),
+            KeySource::Remote(r) => match r.peek() {
+                Peek::Keys { snapshot, .. } => Some(snapshot.generation),
+                Peek::FetchNeeded | Peek::Failed(_) => None,
+            },
         }
     }
 
