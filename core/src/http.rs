@@ -205,11 +205,14 @@ pub(crate) fn redact_url(url: &str) -> Cow<'_, str> {
     }
 }
 
+/// The most characters of a URL from the network an error message shows.
+const MAX_URL_CHARS: usize = 256;
+
 /// A URL that came from the network (a redirect's `Location`, a discovery document's
-/// `jwks_uri`) for a message: redacted by [`redact_url`], then quoted and cut like any
-/// untrusted value.
+/// `jwks_uri`) for a message: redacted by [`redact_url`], then quoted, escaped and cut after
+/// 256 characters like any untrusted value.
 pub(crate) fn quote_url(url: &str) -> String {
-    crate::untrusted::quote(&redact_url(url))
+    crate::untrusted::quote_at_most(&redact_url(url), MAX_URL_CHARS)
 }
 
 /// The longest [`FetchError`] text an error message repeats, in characters.

@@ -20,9 +20,15 @@ pub(crate) const MAX_LIST_ITEMS: usize = 8;
 /// characters (bidi overrides, zero-width spaces, line separators) written as `\u{…}`, and
 /// at most [`MAX_VALUE_CHARS`] characters of it, then `…`.
 pub(crate) fn quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len().min(MAX_VALUE_CHARS) + 2);
+    quote_at_most(value, MAX_VALUE_CHARS)
+}
+
+/// [`quote`] with room for `max_chars` characters; for URLs from the network (already
+/// redacted), whose path an operator needs.
+pub(crate) fn quote_at_most(value: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(value.len().min(max_chars) + 2);
     out.push('"');
-    push_escaped(&mut out, value, MAX_VALUE_CHARS, true);
+    push_escaped(&mut out, value, max_chars, true);
     out.push('"');
     out
 }
