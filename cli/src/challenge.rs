@@ -118,15 +118,19 @@ mod tests {
 
     #[test]
     fn reads_what_the_core_builds() {
-        let error =
-            mcp_bearer::Error::new(mcp_bearer::ErrorKind::JwtExpired, "a \"quoted\" reason");
+        let error = mcp_bearer::Error::claim(
+            mcp_bearer::ErrorKind::JwtClaimValidationFailed,
+            "aud",
+            "check_failed",
+            "a reason for the log",
+        );
         let header = mcp_bearer::metadata::BearerChallenge::from_error(&error, "https://r/.wk")
             .header_value();
         let parsed = parse(&header);
         assert_eq!(parsed[0].param("error"), Some("invalid_token"));
         assert_eq!(
             parsed[0].param("error_description"),
-            Some("a \"quoted\" reason")
+            Some("the token's \"aud\" is not accepted here")
         );
         assert_eq!(parsed[0].param("resource_metadata"), Some("https://r/.wk"));
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Fetch, FetchError, HttpRequest};
+use crate::http::{Fetch, FetchError, HttpRequest, fetch_text, redact_url};
 use crate::remote::{RemoteJwks, RemoteJwksOptions};
 use crate::url_policy;
 use crate::verify::{KeySource, Verifier, VerifierOptions};
@@ -80,7 +80,11 @@ impl ProviderMetadata {
         let raw: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| {
             Error::new(
                 ErrorKind::JwksInvalid,
-                format!("the discovery document at {source_url} is not a JSON object: {e}"),
+                format!(
+                    "the discovery document at {} is not a JSON object: {}",
+                    redact_url(source_url),
+                    crate::untrusted::clip(&e.to_string(), 256)
+                ),
             )
         })?;
         let text = |k: &str| raw.get(k).and_then(Value::as_str).map(str::to_owned);
@@ -98,7 +102,10 @@ impl ProviderMetadata {
         let issuer = text("issuer").ok_or_else(|| {
             Error::new(
                 ErrorKind::JwksInvalid,
-                format!("the discovery document at {source_url} has no \"issuer\""),
+                format!(
+                    "the discovery document at {} has no \"issuer\"",
+                    redact_url(source_url)
+                ),
             )
         })?;
         if issuer != expected_issuer {
@@ -106,8 +113,11 @@ impl ProviderMetadata {
             return Err(Error::new(
                 ErrorKind::InvalidConfig,
                 format!(
-                    "the discovery document at {source_url} names issuer {issuer:?}, not the \
-                     configured {expected_issuer:?}{}",
+                    "the discovery document at {} names issuer {}, not the configured \
+                     {:?}{}",
+                    redact_url(source_url),
+                    crate::untrusted::quote(&issuer),
+                    redact_url(expected_issuer),
                     if slash {
                         " (they differ only by a trailing slash: configure the issuer exactly as \
                          the provider writes it)"
@@ -148,7 +158,7 @@ pub fn discovery_urls(issuer: &str) -> Result<Vec<String>> {
     let url = url::Url::parse(issuer).map_err(|e| {
         Error::new(
             ErrorKind::InvalidConfig,
-            format!("the issuer {issuer:?} is not a URL: {e}"),
+            format!("the issuer {:?} is not a URL: {e}", redact_url(issuer)),
         )
     })?;
     let origin = url.origin().ascii_serialization();
@@ -182,21 +192,26 @@ pub fn discover(
         request.max_response_bytes = options.max_response_bytes;
         match fetch.fetch(&request) {
             Ok(r) if r.status == 200 => return ProviderMetadata::from_slice(&r.body, issuer, &url),
-            Ok(r) => failures.push(format!("{url}: HTTP {}", r.status)),
+            Ok(r) => failures.push(format!("{}: HTTP {}", redact_url(&url), r.status)),
             Err(FetchError::Timeout(m)) => {
                 return Err(Error::new(
                     ErrorKind::JwksTimeout,
-                    format!("discovery of {issuer} timed out: {m}"),
+                    format!(
+                        "discovery of {} timed out: {}",
+                        redact_url(issuer),
+                        fetch_text(&m)
+                    ),
                 )
                 .with_reason("timeout"));
             }
-            Err(e) => failures.push(e.to_string()),
+            Err(e) => failures.push(fetch_text(&e.to_string())),
         }
     }
     Err(Error::new(
         ErrorKind::JwksFetchFailed,
         format!(
-            "discovery of {issuer} failed: {}; check the issuer URL, or give the JWKS URL directly",
+            "discovery of {} failed: {}; check the issuer URL, or give the JWKS URL directly",
+            redact_url(issuer),
             failures.join("; ")
         ),
     )
@@ -228,7 +243,7 @@ impl Verifier {
                 ErrorKind::JwksInvalid,
                 format!(
                     "the discovery document at {} has no \"jwks_uri\"",
-                    metadata.source_url
+                    redact_url(&metadata.source_url)
                 ),
             )
         })?;

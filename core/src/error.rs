@@ -210,6 +210,15 @@ pub fn all_codes() -> Vec<&'static str> {
 ///
 /// It holds no third-party types and never holds a secret or a whole token: messages name
 /// claims, key ids and URLs, never token bytes, client secrets or keys.
+///
+/// Two texts, for two readers:
+/// - [`message`](Error::message) is for the operator's logs: the full detail (which URL
+///   failed, which `kid` the token named, which issuers were expected). URLs in it are
+///   redacted (no `user:pass@`, no credential query values) and every value taken from a
+///   token or from the network is quoted, escaped and cut after 64 characters.
+/// - [`public_description`](Error::public_description) is for the client (the
+///   `error_description` of a `WWW-Authenticate` challenge or an OAuth error): a short, fixed,
+///   ASCII sentence per kind that never names an internal host or repeats a token's values.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Error {
     // Boxed so that `Result<T, Error>` stays one pointer wide on every hot path.
@@ -260,10 +269,12 @@ impl Error {
     }
 
     /// Records the expected and the received value of the failed check (both are shown by
-    /// the CLI and exposed by the bindings).
+    /// the CLI and exposed by the bindings). Each is kept to its first
+    /// [`MAX_VALUE_CHARS`] characters (then `…`), with control characters escaped: the
+    /// received value comes from the token and may be anything.
     pub fn with_values(mut self, expected: impl Into<String>, actual: impl Into<String>) -> Self {
-        self.inner.expected = Some(expected.into());
-        self.inner.actual = Some(actual.into());
+        self.inner.expected = Some(bounded(expected.into()));
+        self.inner.actual = Some(bounded(actual.into()));
         self
     }
 
@@ -287,9 +298,34 @@ impl Error {
         self.inner.kind.code()
     }
 
-    /// A message that says what failed and what to fix. Never contains secrets.
+    /// A message that says what failed and what to fix, for the operator's logs. Never
+    /// contains secrets: URLs are redacted (no userinfo, no credential query values) and
+    /// values from the token or the network are quoted, escaped and cut after 64 characters.
+    ///
+    /// It may name internal hosts and the values the token carried, so it is not meant for
+    /// the client: answer the client with [`public_description`](Error::public_description).
     pub fn message(&self) -> &str {
         &self.inner.message
+    }
+
+    /// A description of the failure that may be sent to the client, e.g. as the
+    /// `error_description` of the `WWW-Authenticate` challenge
+    /// ([`crate::metadata::BearerChallenge::from_error`]).
+    ///
+    /// A fixed sentence per kind ("the token has expired", "the token's \"aud\" is not
+    /// accepted here", "insufficient scope"), naming at most the claim that failed. Printable
+    /// ASCII, at most [`MAX_PUBLIC_DESCRIPTION_BYTES`] bytes for any error; it never names a
+    /// URL or host and never repeats a value the token carried. The detail is in
+    /// [`message`](Error::message).
+    pub fn public_description(&self) -> String {
+        let text = public_sentence(self.kind(), self.claim_name(), self.reason());
+        if text.len() <= MAX_PUBLIC_DESCRIPTION_BYTES
+            && text.bytes().all(|b| (b' '..=b'~').contains(&b))
+        {
+            text
+        } else {
+            public_sentence(self.kind(), None, None)
+        }
     }
 
     /// The claim whose check failed (`exp`, `aud`, …), when one did.
@@ -381,6 +417,86 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The longest [`Error::public_description`], in bytes.
+pub const MAX_PUBLIC_DESCRIPTION_BYTES: usize = 256;
+
+/// The longest [`Error::expected`] and [`Error::actual`], in characters (then `…`).
+pub const MAX_VALUE_CHARS: usize = 256;
+
+fn bounded(value: String) -> String {
+    if value.chars().count() <= MAX_VALUE_CHARS && !value.chars().any(char::is_control) {
+        value
+    } else {
+        crate::untrusted::clip(&value, MAX_VALUE_CHARS)
+    }
+}
+
+/// A claim name short and plain enough to show a client (`aud`, `exp`, `tenant_id`); a
+/// configured required claim such as a URL is left out.
+fn is_plain_name(name: &str) -> bool {
+    (1..=32).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// The client-facing sentence for a failure. Depends only on the kind, and on the failed
+/// claim's name and the reason, which are fixed words (a name that is not is left out).
+fn public_sentence(kind: ErrorKind, claim: Option<&str>, reason: Option<&str>) -> String {
+    let claim = claim.filter(|c| is_plain_name(c));
+    let fixed = match kind {
+        ErrorKind::JwtExpired => match claim {
+            Some("iat") => "the token is older than this server accepts",
+            _ => "the token has expired",
+        },
+        ErrorKind::JwtClaimValidationFailed => {
+            return match (claim, reason) {
+                (Some("nbf"), Some("check_failed")) => "the token is not valid yet".to_owned(),
+                (Some("iat"), Some("check_failed")) => {
+                    "the token was issued in the future".to_owned()
+                }
+                (Some(c), Some("missing")) => format!("the token has no \"{c}\" claim"),
+                (Some(c), Some("invalid")) => format!("the token's \"{c}\" claim is malformed"),
+                (Some(c), _) => format!("the token's \"{c}\" is not accepted here"),
+                (None, _) => "a claim of the token is not accepted here".to_owned(),
+            };
+        }
+        ErrorKind::JwsSignatureVerificationFailed => "the token's signature is invalid",
+        ErrorKind::JwksNoMatchingKey => "no key of this server can verify the token",
+        ErrorKind::JwksMultipleMatchingKeys => {
+            "the token names no key and too many keys could verify it"
+        }
+        ErrorKind::JwksTimeout
+        | ErrorKind::JwksInvalid
+        | ErrorKind::JwksFetchFailed
+        | ErrorKind::IntrospectionFailed => {
+            "the server could not check the token right now; try again later"
+        }
+        ErrorKind::AlgNotAllowed => "the token's signing algorithm is not accepted here",
+        ErrorKind::JwsInvalid => "the token is not a well-formed JWS",
+        ErrorKind::JwtInvalid => "the token's payload is not a valid JWT claims set",
+        ErrorKind::NotSupported => {
+            "the token uses a form or algorithm this server does not support"
+        }
+        ErrorKind::TokenOpaque => "the token is not a JWT",
+        ErrorKind::TokenTooLarge => "the token is too large",
+        ErrorKind::JwtTypeInvalid => "the token's \"typ\" is not accepted here",
+        ErrorKind::InsufficientScope => "insufficient scope",
+        ErrorKind::TokenMissing => "no bearer token was sent",
+        ErrorKind::InvalidRequest => "the request is malformed",
+        ErrorKind::InvalidConfig | ErrorKind::InvalidKey => {
+            "the server cannot check tokens: it is misconfigured"
+        }
+        ErrorKind::OAuthStateInvalid => "the state is invalid or expired",
+        ErrorKind::RedirectUriRejected => "the redirect URI is not accepted",
+        ErrorKind::OAuthUpstream => "the upstream authorization server failed",
+        ErrorKind::InvalidClientMetadata => "the client metadata is not accepted",
+        ErrorKind::OAuthInvalidGrant => "the grant is invalid",
+        ErrorKind::TokenInactive => "the token is not active",
+    };
+    fixed.to_owned()
+}
+
 /// Shorthand for `std::result::Result<T, mcp_bearer::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -412,5 +528,67 @@ mod tests {
         assert_eq!(ErrorKind::JwtExpired.oauth_error(), "invalid_token");
         assert_eq!(ErrorKind::InvalidRequest.http_status(), 400);
         assert_eq!(ErrorKind::TokenMissing.oauth_error(), "");
+    }
+
+    #[test]
+    fn public_description_is_short_printable_ascii_for_every_kind_claim_and_reason() {
+        let long = "\u{1b}]0;x\u{7}".repeat(4096);
+        let claims = [
+            None,
+            Some("aud"),
+            Some("iss"),
+            Some("exp"),
+            Some("nbf"),
+            Some("iat"),
+            Some("https://internal.example/roles"),
+            Some(long.as_str()),
+        ];
+        let reasons = [None, Some("missing"), Some("check_failed"), Some("invalid")];
+        for kind in ErrorKind::ALL {
+            for claim in claims {
+                for reason in reasons {
+                    let text = public_sentence(*kind, claim, reason);
+                    assert!(!text.is_empty(), "{kind:?}");
+                    assert!(text.len() <= MAX_PUBLIC_DESCRIPTION_BYTES, "{text}");
+                    assert!(text.bytes().all(|b| (b' '..=b'~').contains(&b)), "{text}");
+                    assert!(
+                        !text.contains("://") && !text.contains("internal"),
+                        "{text}"
+                    );
+                    assert!(!text.contains("]0;"), "{text}");
+                }
+            }
+        }
+        let err = Error::claim(
+            ErrorKind::JwtClaimValidationFailed,
+            "aud",
+            "check_failed",
+            "m",
+        );
+        assert_eq!(
+            err.public_description(),
+            "the token's \"aud\" is not accepted here"
+        );
+        let err = Error::claim(ErrorKind::JwtExpired, "exp", "check_failed", "m");
+        assert_eq!(err.public_description(), "the token has expired");
+        let err = Error::new(
+            ErrorKind::JwksFetchFailed,
+            "JWKS endpoint http://10.0.0.7/jwks answered HTTP 500",
+        );
+        assert!(!err.public_description().contains("10.0.0.7"));
+    }
+
+    #[test]
+    fn expected_and_actual_are_bounded_and_escaped() {
+        let err = Error::new(ErrorKind::AlgNotAllowed, "m")
+            .with_values("RS256", "\u{1}".repeat(16 * 1024));
+        let actual = err.actual().unwrap_or_default();
+        assert!(
+            actual.chars().count() <= MAX_VALUE_CHARS * 5 + 1,
+            "{}",
+            actual.len()
+        );
+        assert!(!actual.chars().any(char::is_control));
+        assert_eq!(err.expected(), Some("RS256"));
     }
 }

@@ -92,7 +92,10 @@ impl IdTokenValidator {
                 ErrorKind::JwtClaimValidationFailed,
                 "azp",
                 "check_failed",
-                format!("the ID token's \"azp\" is {azp:?}, not this client"),
+                format!(
+                    "the ID token's \"azp\" is {}, not this client",
+                    crate::untrusted::quote(azp)
+                ),
             )
             .with_values(self.client_id.clone(), azp));
         }

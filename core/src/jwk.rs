@@ -376,7 +376,10 @@ impl Jwk {
             Some(name) => Some(Algorithm::from_name(name).ok_or_else(|| {
                 Error::new(
                     ErrorKind::NotSupported,
-                    format!("JWK \"alg\" {name:?} is not supported"),
+                    format!(
+                        "JWK \"alg\" {} is not supported",
+                        crate::untrusted::quote(name)
+                    ),
                 )
             })?),
         };
@@ -429,7 +432,10 @@ impl Jwk {
                     .ok_or_else(|| {
                         Error::new(
                             ErrorKind::NotSupported,
-                            format!("EC curve {crv_name:?} is not supported"),
+                            format!(
+                                "EC curve {} is not supported",
+                                crate::untrusted::quote(crv_name)
+                            ),
                         )
                     })?;
                 let x = b64_member(obj, "x")?;
@@ -458,7 +464,10 @@ impl Jwk {
                 if crv_name != "Ed25519" {
                     return Err(Error::new(
                         ErrorKind::NotSupported,
-                        format!("OKP curve {crv_name:?} is not supported (only Ed25519)"),
+                        format!(
+                            "OKP curve {} is not supported (only Ed25519)",
+                            crate::untrusted::quote(crv_name)
+                        ),
                     ));
                 }
                 let x = b64_member(obj, "x")?;
@@ -488,7 +497,10 @@ impl Jwk {
             other => {
                 return Err(Error::new(
                     ErrorKind::NotSupported,
-                    format!("key type {other:?} is not supported"),
+                    format!(
+                        "key type {} is not supported",
+                        crate::untrusted::quote(other)
+                    ),
                 ));
             }
         };

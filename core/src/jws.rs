@@ -167,7 +167,8 @@ impl<'a> CompactJws<'a> {
             format!(
                 "signature verification failed under {tried} candidate key{} for {alg}{}",
                 if tried == 1 { "" } else { "s" },
-                kid.map(|k| format!(" (kid {k:?})")).unwrap_or_default()
+                kid.map(|k| format!(" (kid {})", crate::untrusted::quote(k)))
+                    .unwrap_or_default()
             ),
         ))
     }
@@ -195,12 +196,9 @@ fn no_matching_key(alg: Algorithm, kid: Option<&str>, keys: &KeySet) -> Error {
     let offered = keys.kids();
     let message = match kid {
         Some(kid) => format!(
-            "no key in the JWKS has kid {kid:?} and fits {alg}; the JWKS offers kids [{}]",
-            offered
-                .iter()
-                .map(|k| format!("{k:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "no key in the JWKS has kid {} and fits {alg}; the JWKS offers kids {}",
+            crate::untrusted::quote(kid),
+            crate::untrusted::quote_list(offered.iter().copied())
         ),
         None => format!("no key in the JWKS fits {alg} (the token has no kid)"),
     };
@@ -234,7 +232,8 @@ fn check_header(raw: Map<String, Value>, algorithms: &[Algorithm]) -> Result<Jws
             Error::new(
                 ErrorKind::AlgNotAllowed,
                 format!(
-                    "\"alg\" {alg_name:?} is not allowed; this verifier accepts [{}]",
+                    "\"alg\" {} is not allowed; this verifier accepts [{}]",
+                    crate::untrusted::quote(alg_name),
                     allowed.join(", ")
                 ),
             )
@@ -244,7 +243,10 @@ fn check_header(raw: Map<String, Value>, algorithms: &[Algorithm]) -> Result<Jws
         // No extension is understood, so any `crit` must be rejected (RFC 7515 §4.1.11).
         return Err(Error::new(
             ErrorKind::JwsInvalid,
-            format!("the JWS has a \"crit\" header ({crit}); no critical extension is supported"),
+            format!(
+                "the JWS has a \"crit\" header ({}); no critical extension is supported",
+                crate::untrusted::quote(&crit.to_string())
+            ),
         ));
     }
     match raw.get("b64") {

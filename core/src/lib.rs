@@ -54,6 +54,7 @@ pub mod opaque;
 mod registered;
 pub mod remote;
 pub mod sign;
+mod untrusted;
 pub mod url_policy;
 pub mod verify;
 

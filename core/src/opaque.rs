@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Fetch, FetchError, HttpRequest, HttpResponse};
+use crate::http::{Fetch, FetchError, HttpRequest, HttpResponse, fetch_text};
 use crate::oauth::ClientAuth;
 use crate::url_policy::check_fetch_url;
 use crate::verify::{TokenSource, VerifiedToken, scopes_of};
@@ -165,12 +165,12 @@ fn send(fetch: &dyn Fetch, request: &HttpRequest, what: &str) -> Result<HttpResp
     fetch.fetch(request).map_err(|e| match e {
         FetchError::Timeout(m) => Error::new(
             ErrorKind::IntrospectionFailed,
-            format!("{what} timed out: {m}"),
+            format!("{what} timed out: {}", fetch_text(&m)),
         )
         .with_reason("timeout"),
         other => Error::new(
             ErrorKind::IntrospectionFailed,
-            format!("{what} failed: {other}"),
+            format!("{what} failed: {}", fetch_text(&other.to_string())),
         )
         .with_reason("transport"),
     })
@@ -332,7 +332,10 @@ impl Introspector {
                 ErrorKind::JwtClaimValidationFailed,
                 "iss",
                 "check_failed",
-                format!("the introspected token's issuer is {iss:?}"),
+                format!(
+                    "the introspected token's issuer is {}",
+                    crate::untrusted::quote(iss)
+                ),
             )
             .with_values(self.options.issuers.join(", "), iss));
         }
@@ -358,7 +361,10 @@ impl Introspector {
                     ErrorKind::JwtClaimValidationFailed,
                     "aud",
                     "check_failed",
-                    format!("the introspected token is for [{}]", audiences.join(", ")),
+                    format!(
+                        "the introspected token is for {}",
+                        crate::untrusted::quote_list(audiences.iter().map(String::as_str))
+                    ),
                 )
                 .with_values(self.options.audiences.join(", "), audiences.join(", ")));
             }

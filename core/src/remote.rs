@@ -15,7 +15,7 @@ use parking_lot::{Condvar, Mutex};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fetch::UreqFetch;
-use crate::http::{Fetch, FetchError, HttpRequest};
+use crate::http::{Fetch, FetchError, HttpRequest, fetch_text, quote_url, redact_url};
 use crate::jwk::{KeySet, KeySetLimits};
 use crate::url_policy;
 
@@ -138,7 +138,7 @@ pub struct RemoteJwks {
 impl fmt::Debug for RemoteJwks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RemoteJwks")
-            .field("url", &self.url)
+            .field("url", &redact_url(&self.url))
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
@@ -376,7 +376,7 @@ impl RemoteJwks {
                         format!(
                             "waited {} ms for the JWKS fetch of {}",
                             limit.as_millis(),
-                            self.url
+                            redact_url(&self.url)
                         ),
                     )
                     .with_reason("timeout")));
@@ -515,18 +515,22 @@ impl RemoteJwks {
         request.timeout = self.options.timeout;
         request.max_response_bytes = self.options.max_response_bytes;
         let response = self.fetch.fetch(&request).map_err(|e| match e {
-            FetchError::Timeout(m) => {
-                Error::new(ErrorKind::JwksTimeout, format!("JWKS fetch timed out: {m}"))
-                    .with_reason("timeout")
-            }
+            FetchError::Timeout(m) => Error::new(
+                ErrorKind::JwksTimeout,
+                format!("JWKS fetch timed out: {}", fetch_text(&m)),
+            )
+            .with_reason("timeout"),
             FetchError::TooLarge(m) => Error::new(
                 ErrorKind::JwksFetchFailed,
-                format!("JWKS response too large: {m} (raise max_response_bytes if this is right)"),
+                format!(
+                    "JWKS response too large: {} (raise max_response_bytes if this is right)",
+                    fetch_text(&m)
+                ),
             )
             .with_reason("too_large"),
             FetchError::Transport(m) => Error::new(
                 ErrorKind::JwksFetchFailed,
-                format!("JWKS fetch failed: {m}"),
+                format!("JWKS fetch failed: {}", fetch_text(&m)),
             )
             .with_reason("transport"),
         })?;
@@ -538,9 +542,11 @@ impl RemoteJwks {
                     format!(
                         "JWKS endpoint {} redirected (HTTP {}) to {}; redirects are not followed: \
                          configure the final URL",
-                        self.url,
+                        redact_url(&self.url),
                         response.status,
-                        response.header("location").unwrap_or("nowhere")
+                        response
+                            .header("location")
+                            .map_or_else(|| "nowhere".to_owned(), quote_url)
                     ),
                 )
                 .with_reason("redirect"));
@@ -548,7 +554,10 @@ impl RemoteJwks {
             status => {
                 return Err(Error::new(
                     ErrorKind::JwksFetchFailed,
-                    format!("JWKS endpoint {} answered HTTP {status}", self.url),
+                    format!(
+                        "JWKS endpoint {} answered HTTP {status}",
+                        redact_url(&self.url)
+                    ),
                 )
                 .with_reason("http_status"));
             }

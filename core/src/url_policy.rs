@@ -3,6 +3,7 @@
 use url::{Host, Url};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::quote_url;
 
 /// Whether `host` is a loopback host: `localhost`, 127.0.0.0/8 or `::1`.
 pub fn is_loopback_host(host: &Host<&str>) -> bool {
@@ -22,7 +23,7 @@ pub fn check_fetch_url(url: &str, what: &str, allow_insecure: bool) -> Result<Ur
     let parsed = Url::parse(url).map_err(|e| {
         Error::new(
             ErrorKind::InvalidConfig,
-            format!("the {what} URL {url:?} is not a valid URL: {e}"),
+            format!("the {what} URL {} is not a valid URL: {e}", quote_url(url)),
         )
     })?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -34,7 +35,7 @@ pub fn check_fetch_url(url: &str, what: &str, allow_insecure: bool) -> Result<Ur
     let host = parsed.host().ok_or_else(|| {
         Error::new(
             ErrorKind::InvalidConfig,
-            format!("the {what} URL {url:?} has no host"),
+            format!("the {what} URL {} has no host", quote_url(url)),
         )
     })?;
     match parsed.scheme() {
@@ -43,13 +44,18 @@ pub fn check_fetch_url(url: &str, what: &str, allow_insecure: bool) -> Result<Ur
         "http" => Err(Error::new(
             ErrorKind::InvalidConfig,
             format!(
-                "the {what} URL {url:?} uses plain http; use https (plain http is allowed only to \
-                 loopback hosts)"
+                "the {what} URL {} uses plain http; use https (plain http is allowed only to \
+                 loopback hosts)",
+                quote_url(url)
             ),
         )),
         other => Err(Error::new(
             ErrorKind::InvalidConfig,
-            format!("the {what} URL {url:?} has scheme {other:?}; use https"),
+            format!(
+                "the {what} URL {} has scheme {}; use https",
+                quote_url(url),
+                crate::untrusted::quote(other)
+            ),
         )),
     }
 }

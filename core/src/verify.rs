@@ -78,7 +78,7 @@ impl TypPolicy {
             ErrorKind::JwtTypeInvalid,
             format!(
                 "the token's \"typ\" is {}; expected {expected} (an access token, RFC 9068)",
-                typ.map_or_else(|| "missing".to_owned(), |t| format!("{t:?}"))
+                typ.map_or_else(|| "missing".to_owned(), crate::untrusted::quote)
             ),
         )
         .with_values(expected, typ.unwrap_or("")))
@@ -763,7 +763,8 @@ impl Verifier {
             "iss",
             "check_failed",
             format!(
-                "unexpected \"iss\": the token's is {iss:?}, expected {}{}",
+                "unexpected \"iss\": the token's is {}, expected {}{}",
+                crate::untrusted::quote(iss),
                 self.options
                     .issuers
                     .iter()
@@ -811,12 +812,8 @@ impl Verifier {
             "aud",
             "check_failed",
             format!(
-                "unexpected \"aud\": the token is for [{}], this server expects {}{}",
-                audiences
-                    .iter()
-                    .map(|a| format!("{a:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                "unexpected \"aud\": the token is for {}, this server expects {}{}",
+                crate::untrusted::quote_list(audiences.iter().map(String::as_str)),
                 self.options
                     .audiences
                     .iter()
@@ -965,14 +962,14 @@ pub(crate) fn insufficient_scope(
     Error::new(
         ErrorKind::InsufficientScope,
         format!(
-            "the token lacks the scope{} {}; it has [{}]",
+            "the token lacks the scope{} {}; it has {}",
             if missing.len() == 1 { "" } else { "s" },
             missing
                 .iter()
                 .map(|s| format!("{s:?}"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            has.join(" ")
+            crate::untrusted::quote_list(has.iter().map(String::as_str))
         ),
     )
     .with_values(required.join(" "), has.join(" "))

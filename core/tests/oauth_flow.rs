@@ -1039,7 +1039,7 @@ fn opaque_tokens(flow: &Flow, set: &UpstreamSet) {
     let c = challenge(&invalid);
     let expected = format!(
         r#"Bearer error="invalid_token", error_description="{}", resource_metadata="{prm}""#,
-        escape(invalid.message())
+        escape(&invalid.public_description())
     );
     assert_eq!((c.status, c.header_value()), (401, expected));
 
@@ -1051,7 +1051,7 @@ fn opaque_tokens(flow: &Flow, set: &UpstreamSet) {
     let c = challenge(&insufficient);
     let expected = format!(
         r#"Bearer error="insufficient_scope", error_description="{}", scope="mcp:admin", resource_metadata="{prm}""#,
-        escape(insufficient.message())
+        escape(&insufficient.public_description())
     );
     assert_eq!((c.status, c.header_value()), (403, expected));
 }

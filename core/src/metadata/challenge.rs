@@ -103,15 +103,20 @@ impl BearerChallenge {
         }
     }
 
-    /// The challenge for a failed verification: `invalid_token` (401) with the message as
-    /// description, `insufficient_scope` (403) with the required scopes, `invalid_request`
-    /// (400), or, for [`ErrorKind::TokenMissing`], no error at all.
+    /// The challenge for a failed verification: `invalid_token` (401), `insufficient_scope`
+    /// (403) with the required scopes, `invalid_request` (400), or, for
+    /// [`ErrorKind::TokenMissing`], no error at all.
+    ///
+    /// The `error_description` is [`Error::public_description`]: the challenge goes to a
+    /// client that has not authenticated, so it gets a short, fixed sentence (at most 256
+    /// bytes of printable ASCII) and never the [`Error::message`], which may name the JWKS
+    /// host or repeat what the token carried. Log the message.
     pub fn from_error(error: &Error, resource_metadata: impl Into<String>) -> Self {
         let mut challenge = BearerChallenge::token_missing(resource_metadata);
         challenge.status = error.http_status();
         if error.kind() != ErrorKind::TokenMissing && !error.oauth_error().is_empty() {
             challenge.error = Some(error.oauth_error().to_owned());
-            challenge.error_description = Some(error.message().to_owned());
+            challenge.error_description = Some(error.public_description());
         }
         if error.kind() == ErrorKind::InsufficientScope {
             challenge.scopes = error.required_scopes().to_vec();
@@ -279,7 +284,7 @@ mod tests {
         challenge.resource_metadata = None;
         assert_eq!(
             challenge.to_string(),
-            r#"Bearer realm="example", error="invalid_token", error_description="The access token expired""#
+            r#"Bearer realm="example", error="invalid_token", error_description="the token has expired""#
         );
         assert_eq!(challenge.status, 401);
     }
@@ -303,16 +308,18 @@ mod tests {
 
     #[test]
     fn rfc6750_s3_1_invalid_token_with_description_and_resource_metadata() {
-        let err = Error::new(
+        let err = Error::claim(
             ErrorKind::JwtClaimValidationFailed,
-            "unexpected \"aud\" claim value",
+            "aud",
+            "check_failed",
+            "unexpected \"aud\": the token is for [\"https://other.internal/\"]",
         );
         let challenge = BearerChallenge::from_error(&err, PRM);
         assert_eq!(challenge.status, 401);
         assert_eq!(
             challenge.header_value(),
             format!(
-                r#"Bearer error="invalid_token", error_description="unexpected \"aud\" claim value", resource_metadata="{PRM}""#
+                r#"Bearer error="invalid_token", error_description="the token's \"aud\" is not accepted here", resource_metadata="{PRM}""#
             )
         );
     }
@@ -329,7 +336,7 @@ mod tests {
         assert_eq!(
             challenge.header_value(),
             format!(
-                r#"Bearer error="insufficient_scope", error_description="Additional file write permission required", scope="files:read files:write", resource_metadata="{PRM}""#
+                r#"Bearer error="insufficient_scope", error_description="insufficient scope", scope="files:read files:write", resource_metadata="{PRM}""#
             )
         );
     }
@@ -345,13 +352,33 @@ mod tests {
 
     #[test]
     fn rfc9110_s5_6_4_values_are_escaped_and_cannot_break_the_header() {
-        let err = Error::new(ErrorKind::JwtInvalid, "bad \\ \"x\"\r\nSet-Cookie: a=b; é");
-        let value = BearerChallenge::from_error(&err, PRM).header_value();
+        let mut challenge = BearerChallenge::token_missing(PRM);
+        challenge.error_description = Some("bad \\ \"x\"\r\nSet-Cookie: a=b; é".into());
+        let value = challenge.header_value();
         assert!(
             value.contains(r#"error_description="bad \\ \"x\"??Set-Cookie: a=b; ?""#),
             "{value}"
         );
         assert!(!value.contains('\r') && !value.contains('\n'));
         assert!(value.is_ascii());
+    }
+
+    #[test]
+    fn the_description_is_the_public_one_not_the_message() {
+        // The message is for logs: it names the JWKS host and repeats the token's kid.
+        let kid = "\u{1b}[2J".repeat(4096);
+        let err = Error::new(
+            ErrorKind::JwksFetchFailed,
+            format!("JWKS endpoint https://keys.internal.example/jwks answered HTTP 500 {kid}"),
+        );
+        let challenge = BearerChallenge::from_error(&err, PRM);
+        assert_eq!(challenge.status, 503);
+        let value = challenge.header_value();
+        assert!(!value.contains("keys.internal.example"), "{value}");
+        assert!(value.len() <= 512 + PRM.len(), "{}", value.len());
+        assert_eq!(
+            challenge.error_description.as_deref(),
+            Some(err.public_description().as_str())
+        );
     }
 }

@@ -52,7 +52,10 @@ fn check_identifier(identifier: &str, what: &str) -> Result<Url> {
     if url.fragment().is_some() {
         return Err(Error::new(
             ErrorKind::InvalidConfig,
-            format!("the {what} {identifier:?} must not have a fragment"),
+            format!(
+                "the {what} {:?} must not have a fragment",
+                crate::http::redact_url(identifier)
+            ),
         ));
     }
     Ok(url)
@@ -63,7 +66,10 @@ fn check_issuer(issuer: &str) -> Result<Url> {
     if url.query().is_some() {
         return Err(Error::new(
             ErrorKind::InvalidConfig,
-            format!("the issuer {issuer:?} must not have a query (RFC 8414 §2)"),
+            format!(
+                "the issuer {:?} must not have a query (RFC 8414 §2)",
+                crate::http::redact_url(issuer)
+            ),
         ));
     }
     Ok(url)

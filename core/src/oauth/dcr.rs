@@ -64,7 +64,10 @@ impl ClientRegistrationRequest {
         serde_json::from_slice(body).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidClientMetadata,
-                format!("the registration request is not valid client metadata (RFC 7591 §2): {e}"),
+                format!(
+                    "the registration request is not valid client metadata (RFC 7591 §2): {}",
+                    crate::untrusted::clip(&e.to_string(), 256)
+                ),
             )
         })
     }
@@ -145,8 +148,9 @@ impl ClientRegistration {
             return Err(Error::new(
                 ErrorKind::InvalidClientMetadata,
                 format!(
-                    "grant type {g:?} is not served by this server; use authorization_code and \
-                     refresh_token"
+                    "grant type {} is not served by this server; use authorization_code and \
+                     refresh_token",
+                    crate::untrusted::quote(g)
                 ),
             ));
         }
@@ -154,7 +158,10 @@ impl ClientRegistration {
         if let Some(r) = response_types.iter().find(|r| *r != "code") {
             return Err(Error::new(
                 ErrorKind::InvalidClientMetadata,
-                format!("response type {r:?} is not served by this server; use code"),
+                format!(
+                    "response type {} is not served by this server; use code",
+                    crate::untrusted::quote(r)
+                ),
             ));
         }
         Ok(ClientRegistration {

@@ -105,8 +105,8 @@ impl PkceChallenge {
                 return Err(Error::new(
                     ErrorKind::InvalidRequest,
                     format!(
-                        "code_challenge_method {other:?} is not supported; use S256 \
-                         (RFC 7636 §4.2)"
+                        "code_challenge_method {} is not supported; use S256 (RFC 7636 §4.2)",
+                        crate::untrusted::quote(other)
                     ),
                 ));
             }

@@ -64,7 +64,10 @@ impl RedirectUriPolicy {
         if FORBIDDEN_SCHEMES.contains(&scheme) {
             return Err(rejected(
                 "scheme",
-                &format!("uses the {scheme}: scheme, never allowed"),
+                &format!(
+                    "uses the {}: scheme, never allowed",
+                    crate::untrusted::clip(scheme, 64)
+                ),
             ));
         }
         if url.fragment().is_some() {
@@ -97,8 +100,9 @@ impl RedirectUriPolicy {
             _ => Err(rejected(
                 "scheme",
                 &format!(
-                    "uses the {scheme}: scheme, which is not https, loopback http or a configured \
-                     private-use scheme"
+                    "uses the {}: scheme, which is not https, loopback http or a configured \
+                     private-use scheme",
+                    crate::untrusted::clip(scheme, 64)
                 ),
             )),
         }

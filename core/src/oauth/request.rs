@@ -159,7 +159,10 @@ pub(super) fn scope_param(scopes: &[String]) -> Result<Option<String>> {
         if !valid {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
-                format!("scope {scope:?} is not a valid scope token (RFC 6749 §3.3)"),
+                format!(
+                    "scope {} is not a valid scope token (RFC 6749 §3.3)",
+                    crate::untrusted::quote(scope)
+                ),
             ));
         }
     }
@@ -175,8 +178,8 @@ pub(super) fn check_resources(resources: &[String]) -> Result<()> {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
                 format!(
-                    "resource {resource:?} must be an absolute URI without a fragment \
-                     (RFC 8707 §2)"
+                    "resource {} must be an absolute URI without a fragment (RFC 8707 §2)",
+                    crate::http::quote_url(resource)
                 ),
             ));
         }

@@ -36,8 +36,10 @@ pub struct OAuthErrorResponse {
 
 impl OAuthErrorResponse {
     /// The response for `error`: the relayed upstream error when there is one, otherwise the
-    /// kind's OAuth code (`server_error` for a failure on this server's side), the message as
-    /// description and the kind's status.
+    /// kind's OAuth code (`server_error` for a failure on this server's side), a description
+    /// and the kind's status. The description is the message for a request the client can
+    /// fix (4xx, about what it sent), and [`Error::public_description`] for a failure on the
+    /// server's side (5xx), whose message may name internal hosts.
     pub fn from_error(error: &Error) -> Self {
         if let Some(upstream) = error.upstream() {
             return upstream.clone();
@@ -50,7 +52,11 @@ impl OAuthErrorResponse {
         OAuthErrorResponse {
             status: error.http_status(),
             error: code.to_owned(),
-            error_description: Some(error.message().to_owned()),
+            error_description: Some(if error.http_status() >= 500 {
+                error.public_description()
+            } else {
+                error.message().to_owned()
+            }),
             error_uri: None,
         }
     }
