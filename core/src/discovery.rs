@@ -248,6 +248,8 @@ impl Verifier {
         jwks_options: RemoteJwksOptions,
         fetch: Arc<dyn Fetch>,
     ) -> Result<(Verifier, ProviderMetadata)> {
+        // Checked before discovery borrows its timeout, so an error names the field set.
+        jwks_options.validate()?;
         let discovery = DiscoveryOptions {
             timeout: jwks_options.timeout,
             dangerous_allow_insecure_http: jwks_options.dangerous_allow_insecure_http,

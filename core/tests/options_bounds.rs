@@ -354,6 +354,37 @@ fn discovery_options_at_their_extremes() {
 }
 
 #[test]
+fn from_issuer_names_the_key_set_option_it_refuses() {
+    let provider = provider();
+    for timeout in [Duration::ZERO, Duration::MAX] {
+        let jwks_options = RemoteJwksOptions {
+            timeout,
+            ..RemoteJwksOptions::default()
+        };
+        let err = Verifier::from_issuer(&provider.origin, options(), jwks_options, ureq_fetch())
+            .expect_err("an out-of-range timeout");
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+        assert!(
+            err.message().contains("(RemoteJwksOptions::timeout)"),
+            "{}",
+            err.message()
+        );
+    }
+    let (verifier, metadata) = Verifier::from_issuer(
+        &provider.origin,
+        options(),
+        RemoteJwksOptions {
+            timeout: *TIMEOUT_RANGE.end(),
+            ..RemoteJwksOptions::default()
+        },
+        ureq_fetch(),
+    )
+    .unwrap();
+    assert_eq!(metadata.issuer, provider.origin);
+    assert_eq!(verifier.options().issuers, vec![support::ISSUER.to_owned()]);
+}
+
+#[test]
 fn opaque_verifier_options_at_their_extremes() {
     let provider = provider();
     let introspect = |options: IntrospectionOptions| {
