@@ -51,10 +51,16 @@ impl ManualClock {
             .store(secs.saturating_mul(1000), Ordering::SeqCst);
     }
 
-    /// Moves the clock forward by `by`.
+    /// Moves the clock forward by `by`; it stops at the largest time it can hold rather
+    /// than wrap around to the epoch.
     pub fn advance(&self, by: Duration) {
         let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
-        self.millis.fetch_add(ms, Ordering::SeqCst);
+        // `fetch_add` would wrap; the closure never returns `None`, so neither arm is an error.
+        let _ = self
+            .millis
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| {
+                Some(t.saturating_add(ms))
+            });
     }
 }
 
@@ -67,5 +73,25 @@ impl Clock for ManualClock {
 impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
     fn now(&self) -> Duration {
         (**self).now()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manual_clock_saturates_instead_of_wrapping() {
+        let clock = ManualClock::at_secs(u64::MAX);
+        assert_eq!(clock.now(), Duration::from_millis(u64::MAX));
+        clock.advance(Duration::MAX);
+        assert_eq!(clock.now(), Duration::from_millis(u64::MAX));
+        let clock = ManualClock::at_secs(10);
+        clock.advance(Duration::from_millis(u64::MAX - 5_000));
+        clock.advance(Duration::from_secs(u64::MAX));
+        assert_eq!(clock.now(), Duration::from_millis(u64::MAX));
+        clock.set_secs(1);
+        clock.advance(Duration::from_millis(1));
+        assert_eq!(clock.now(), Duration::from_millis(1_001));
     }
 }

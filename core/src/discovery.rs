@@ -3,33 +3,62 @@
 //! The metadata's `issuer` must equal the configured issuer exactly (OIDC Discovery §4.3,
 //! RFC 8414 §3.3); anything else is a mix-up and is refused.
 
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use crate::bounds;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Fetch, FetchError, HttpRequest, fetch_text, redact_url};
 use crate::remote::{RemoteJwks, RemoteJwksOptions};
 use crate::url_policy;
 use crate::verify::{KeySource, Verifier, VerifierOptions};
 
-/// Options for [`discover`].
+/// Default for [`DiscoveryOptions::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = crate::http::DEFAULT_TIMEOUT;
+/// Default for [`DiscoveryOptions::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024;
+/// Allowed [`DiscoveryOptions::timeout`]: 1 ms to 10 min ([`crate::http::TIMEOUT_RANGE`]).
+pub const TIMEOUT_RANGE: RangeInclusive<Duration> = crate::http::TIMEOUT_RANGE;
+/// Allowed [`DiscoveryOptions::max_response_bytes`]: 1 byte to 64 MiB
+/// ([`crate::http::MAX_RESPONSE_BYTES_RANGE`]).
+pub const MAX_RESPONSE_BYTES_RANGE: RangeInclusive<usize> = crate::http::MAX_RESPONSE_BYTES_RANGE;
+
+/// Options for [`discover`]. Checked against their ranges when [`discover`] runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscoveryOptions {
-    /// How long one metadata request may take. Defaults to 5 seconds.
+    /// How long one metadata request may take. Defaults to 5 seconds; 1 ms to 10 min
+    /// ([`TIMEOUT_RANGE`]).
     pub timeout: Duration,
-    /// The largest metadata document accepted, in bytes. Defaults to 256 KiB.
+    /// The largest metadata document accepted, in bytes. Defaults to 256 KiB; 1 byte to
+    /// 64 MiB ([`MAX_RESPONSE_BYTES_RANGE`]).
     pub max_response_bytes: usize,
     /// Allow plain `http` to a host that is not loopback. Defaults to `false`.
     pub dangerous_allow_insecure_http: bool,
 }
 
+impl DiscoveryOptions {
+    /// Checks every numeric field against its range.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] naming the first field outside its range.
+    pub fn validate(&self) -> Result<()> {
+        bounds::duration("DiscoveryOptions::timeout", self.timeout, &TIMEOUT_RANGE)?;
+        bounds::bytes(
+            "DiscoveryOptions::max_response_bytes",
+            self.max_response_bytes,
+            &MAX_RESPONSE_BYTES_RANGE,
+        )
+    }
+}
+
 impl Default for DiscoveryOptions {
     fn default() -> Self {
         DiscoveryOptions {
-            timeout: Duration::from_secs(5),
-            max_response_bytes: 256 * 1024,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             dangerous_allow_insecure_http: false,
         }
     }
@@ -176,7 +205,8 @@ pub fn discovery_urls(issuer: &str) -> Result<Vec<String>> {
 /// answers 200.
 ///
 /// # Errors
-/// [`ErrorKind::InvalidConfig`] for a bad issuer URL or an issuer mismatch;
+/// [`ErrorKind::InvalidConfig`] for a bad issuer URL, an issuer mismatch or an option
+/// outside its range;
 /// [`ErrorKind::JwksTimeout`] / [`ErrorKind::JwksFetchFailed`] when no URL answers;
 /// [`ErrorKind::JwksInvalid`] for a malformed document.
 pub fn discover(
@@ -184,6 +214,7 @@ pub fn discover(
     fetch: &dyn Fetch,
     options: &DiscoveryOptions,
 ) -> Result<ProviderMetadata> {
+    options.validate()?;
     url_policy::check_fetch_url(issuer, "issuer", options.dangerous_allow_insecure_http)?;
     let mut failures = Vec::new();
     for url in discovery_urls(issuer)? {
@@ -232,6 +263,8 @@ impl Verifier {
         jwks_options: RemoteJwksOptions,
         fetch: Arc<dyn Fetch>,
     ) -> Result<(Verifier, ProviderMetadata)> {
+        // Checked before discovery borrows its timeout, so an error names the field set.
+        jwks_options.validate()?;
         let discovery = DiscoveryOptions {
             timeout: jwks_options.timeout,
             dangerous_allow_insecure_http: jwks_options.dangerous_allow_insecure_http,

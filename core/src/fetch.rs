@@ -12,8 +12,12 @@ use std::sync::Arc;
 use once_cell::sync::OnceCell;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
+use crate::bounds;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Fetch, FetchError, HttpRequest, HttpResponse, Method, redact_url};
+use crate::http::{
+    Fetch, FetchError, HttpRequest, HttpResponse, MAX_RESPONSE_BYTES_RANGE, Method, TIMEOUT_RANGE,
+    redact_url,
+};
 
 /// Options for [`UreqFetch`].
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -143,7 +147,8 @@ impl UreqFetch {
 
 impl Fetch for UreqFetch {
     fn fetch(&self, request: &HttpRequest) -> Result<HttpResponse, FetchError> {
-        let timeout = Some(request.timeout);
+        // Clamped so that a "no limit" timeout cannot overflow the deadline ureq computes.
+        let timeout = Some(bounds::clamp(request.timeout, &TIMEOUT_RANGE));
         let result = match request.method {
             Method::Get => {
                 let mut builder = self.agent.get(&request.url);
@@ -176,15 +181,17 @@ impl Fetch for UreqFetch {
                 )
             })
             .collect();
-        // Read one byte past the cap so that "exactly at the cap" and "over it" differ.
-        let cap = request.max_response_bytes as u64;
+        // Read one byte past the cap so that "exactly at the cap" and "over it" differ. The
+        // clamp keeps `cap + 1` from overflowing and a body from filling memory.
+        let max_bytes = bounds::clamp(request.max_response_bytes, &MAX_RESPONSE_BYTES_RANGE);
+        let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX);
         let mut body = Vec::new();
         response
             .body_mut()
             .with_config()
             .limit(u64::MAX)
             .reader()
-            .take(cap + 1)
+            .take(cap.saturating_add(1))
             .read_to_end(&mut body)
             .map_err(|e| {
                 let text = e.to_string();
@@ -202,9 +209,8 @@ impl Fetch for UreqFetch {
             })?;
         if body.len() as u64 > cap {
             return Err(FetchError::TooLarge(format!(
-                "{} answered with more than {} bytes",
+                "{} answered with more than {max_bytes} bytes",
                 redact_url(&request.url),
-                request.max_response_bytes
             )));
         }
         Ok(HttpResponse {
@@ -220,7 +226,7 @@ fn map_error(e: ureq::Error, request: &HttpRequest) -> FetchError {
         ureq::Error::Timeout(_) => FetchError::Timeout(format!(
             "{} did not answer within {} ms",
             redact_url(&request.url),
-            request.timeout.as_millis()
+            bounds::clamp(request.timeout, &TIMEOUT_RANGE).as_millis()
         )),
         other => FetchError::Transport(format!("{}: {other}", redact_url(&request.url))),
     }

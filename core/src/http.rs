@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 /// An HTTP method.
@@ -44,9 +45,13 @@ pub struct HttpRequest {
     /// The body, empty for `GET`.
     pub body: Vec<u8>,
     /// How long the whole exchange may take. Defaults to 5 s (see [`HttpRequest::get`]).
+    /// [`crate::fetch::UreqFetch`] clamps it to [`TIMEOUT_RANGE`] (1 ms to 10 min): zero
+    /// means "as soon as possible", `Duration::MAX` "as long as allowed".
     pub timeout: Duration,
     /// The largest response body accepted; a larger one fails the request.
-    /// Defaults to 1 MiB (see [`HttpRequest::get`]).
+    /// Defaults to 1 MiB (see [`HttpRequest::get`]). [`crate::fetch::UreqFetch`] never reads
+    /// more than the end of [`MAX_RESPONSE_BYTES_RANGE`] (64 MiB), so `usize::MAX` means
+    /// "as much as allowed".
     pub max_response_bytes: usize,
 }
 
@@ -54,6 +59,13 @@ pub struct HttpRequest {
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default for [`HttpRequest::max_response_bytes`].
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// The timeouts an HTTP exchange may have, for every option that sets one: 1 ms to 10 min.
+/// Beyond that a caller waits on a dead endpoint for longer than any client waits for it.
+pub const TIMEOUT_RANGE: RangeInclusive<Duration> =
+    Duration::from_millis(1)..=Duration::from_secs(600);
+/// The response size caps an HTTP exchange may have, for every option that sets one: 1 byte
+/// to 64 MiB (a body is read into memory whole).
+pub const MAX_RESPONSE_BYTES_RANGE: RangeInclusive<usize> = 1..=64 * 1024 * 1024;
 
 impl HttpRequest {
     /// A `GET` of `url` accepting JSON, with the default timeout and size cap.

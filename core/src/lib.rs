@@ -38,6 +38,7 @@
 #![forbid(unsafe_code)]
 
 pub mod b64;
+mod bounds;
 mod cache;
 pub mod claims;
 pub mod clock;

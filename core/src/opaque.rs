@@ -7,12 +7,14 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
 use serde_json::{Map, Value};
 
+use crate::bounds;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Fetch, FetchError, HttpRequest, HttpResponse, fetch_text};
@@ -24,6 +26,31 @@ use crate::verify::{TokenSource, VerifiedToken, scopes_of};
 pub const DEFAULT_OPAQUE_CACHE_TTL: Duration = Duration::from_secs(60);
 /// Default for the opaque verifiers' cache size.
 pub const DEFAULT_OPAQUE_CACHE_ENTRIES: usize = 10_000;
+/// Default for [`IntrospectionOptions::timeout`] and [`UserinfoOptions::timeout`].
+pub const DEFAULT_OPAQUE_TIMEOUT: Duration = crate::http::DEFAULT_TIMEOUT;
+/// Allowed `cache_ttl` of [`IntrospectionOptions`] and [`UserinfoOptions`]: 0 (verdicts are
+/// not reused) to 1 day.
+pub const OPAQUE_CACHE_TTL_RANGE: RangeInclusive<Duration> =
+    Duration::ZERO..=Duration::from_secs(86_400);
+/// Allowed `cache_entries` of [`IntrospectionOptions`] and [`UserinfoOptions`]: 0 (no cache)
+/// to 10 000 000.
+pub const OPAQUE_CACHE_ENTRIES_RANGE: RangeInclusive<usize> = 0..=10_000_000;
+/// Allowed `timeout` of [`IntrospectionOptions`] and [`UserinfoOptions`]: 1 ms to 10 min
+/// ([`crate::http::TIMEOUT_RANGE`]).
+pub const OPAQUE_TIMEOUT_RANGE: RangeInclusive<Duration> = crate::http::TIMEOUT_RANGE;
+
+/// Checks the options both opaque verifiers share; `fields` names them for the message.
+fn check_common(
+    fields: [&'static str; 3],
+    cache_ttl: Duration,
+    cache_entries: usize,
+    timeout: Duration,
+) -> Result<()> {
+    let [ttl_field, entries_field, timeout_field] = fields;
+    bounds::duration(ttl_field, cache_ttl, &OPAQUE_CACHE_TTL_RANGE)?;
+    bounds::count(entries_field, cache_entries, &OPAQUE_CACHE_ENTRIES_RANGE)?;
+    bounds::duration(timeout_field, timeout, &OPAQUE_TIMEOUT_RANGE)
+}
 
 /// Options for [`Introspector`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,11 +68,14 @@ pub struct IntrospectionOptions {
     pub audiences: Vec<String>,
     /// Scopes the token must carry. Defaults to none.
     pub required_scopes: Vec<String>,
-    /// How long a verdict is reused; never past the token's `exp`. Defaults to 60 seconds.
+    /// How long a verdict is reused; never past the token's `exp`. Defaults to 60 seconds;
+    /// 0 to 1 day ([`OPAQUE_CACHE_TTL_RANGE`]).
     pub cache_ttl: Duration,
-    /// How many verdicts are cached; 0 disables the cache. Defaults to 10 000.
+    /// How many verdicts are cached; 0 disables the cache. Defaults to 10 000; at most
+    /// 10 000 000 ([`OPAQUE_CACHE_ENTRIES_RANGE`]).
     pub cache_entries: usize,
-    /// How long one request may take. Defaults to 5 seconds.
+    /// How long one request may take. Defaults to 5 seconds; 1 ms to 10 min
+    /// ([`OPAQUE_TIMEOUT_RANGE`]).
     pub timeout: Duration,
 }
 
@@ -61,7 +91,7 @@ impl IntrospectionOptions {
             required_scopes: Vec::new(),
             cache_ttl: DEFAULT_OPAQUE_CACHE_TTL,
             cache_entries: DEFAULT_OPAQUE_CACHE_ENTRIES,
-            timeout: Duration::from_secs(5),
+            timeout: DEFAULT_OPAQUE_TIMEOUT,
         }
     }
 }
@@ -87,11 +117,14 @@ pub struct UserinfoOptions {
     /// Scopes the token must carry (only checkable where the provider reports them: GitHub).
     /// Defaults to none.
     pub required_scopes: Vec<String>,
-    /// How long a verdict is reused. Defaults to 60 seconds.
+    /// How long a verdict is reused. Defaults to 60 seconds; 0 to 1 day
+    /// ([`OPAQUE_CACHE_TTL_RANGE`]).
     pub cache_ttl: Duration,
-    /// How many verdicts are cached; 0 disables the cache. Defaults to 10 000.
+    /// How many verdicts are cached; 0 disables the cache. Defaults to 10 000; at most
+    /// 10 000 000 ([`OPAQUE_CACHE_ENTRIES_RANGE`]).
     pub cache_entries: usize,
-    /// How long one request may take. Defaults to 5 seconds.
+    /// How long one request may take. Defaults to 5 seconds; 1 ms to 10 min
+    /// ([`OPAQUE_TIMEOUT_RANGE`]).
     pub timeout: Duration,
 }
 
@@ -104,7 +137,7 @@ impl UserinfoOptions {
             required_scopes: Vec::new(),
             cache_ttl: DEFAULT_OPAQUE_CACHE_TTL,
             cache_entries: DEFAULT_OPAQUE_CACHE_ENTRIES,
-            timeout: Duration::from_secs(5),
+            timeout: DEFAULT_OPAQUE_TIMEOUT,
         }
     }
 }
@@ -216,7 +249,7 @@ impl Introspector {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an endpoint that is not `https` (or loopback
-    /// `http`), or an empty client id.
+    /// `http`), an empty client id, or an option outside its range.
     pub fn new(options: IntrospectionOptions, fetch: Arc<dyn Fetch>) -> Result<Introspector> {
         Introspector::with_clock(options, fetch, Arc::new(SystemClock))
     }
@@ -237,6 +270,16 @@ impl Introspector {
                 "the introspection client_id is empty",
             ));
         }
+        check_common(
+            [
+                "IntrospectionOptions::cache_ttl",
+                "IntrospectionOptions::cache_entries",
+                "IntrospectionOptions::timeout",
+            ],
+            options.cache_ttl,
+            options.cache_entries,
+            options.timeout,
+        )?;
         let cache = VerdictCache::new(options.cache_entries);
         Ok(Introspector {
             options,
@@ -407,7 +450,8 @@ impl UserinfoVerifier {
     /// A verifier sending its requests with `fetch`.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidConfig`] for an endpoint that is not `https` (or loopback `http`).
+    /// [`ErrorKind::InvalidConfig`] for an endpoint that is not `https` (or loopback `http`),
+    /// or an option outside its range.
     pub fn new(options: UserinfoOptions, fetch: Arc<dyn Fetch>) -> Result<UserinfoVerifier> {
         UserinfoVerifier::with_clock(options, fetch, Arc::new(SystemClock))
     }
@@ -422,6 +466,16 @@ impl UserinfoVerifier {
         clock: Arc<dyn Clock>,
     ) -> Result<UserinfoVerifier> {
         check_fetch_url(&options.endpoint, "userinfo endpoint", false)?;
+        check_common(
+            [
+                "UserinfoOptions::cache_ttl",
+                "UserinfoOptions::cache_entries",
+                "UserinfoOptions::timeout",
+            ],
+            options.cache_ttl,
+            options.cache_entries,
+            options.timeout,
+        )?;
         let cache = VerdictCache::new(options.cache_entries);
         Ok(UserinfoVerifier {
             options,

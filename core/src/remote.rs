@@ -7,11 +7,13 @@
 //! every user out.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
+use crate::bounds;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fetch::UreqFetch;
@@ -29,27 +31,82 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_STALE_WINDOW: Duration = Duration::from_secs(3600);
 /// Default for [`RemoteJwksOptions::max_response_bytes`].
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 512 * 1024;
+/// Allowed [`RemoteJwksOptions::max_age`]: 1 s to 7 days.
+pub const MAX_AGE_RANGE: RangeInclusive<Duration> =
+    Duration::from_secs(1)..=Duration::from_secs(7 * 86_400);
+/// Allowed [`RemoteJwksOptions::cooldown`]: 0 (no rate limit) to 1 day.
+pub const COOLDOWN_RANGE: RangeInclusive<Duration> = Duration::ZERO..=Duration::from_secs(86_400);
+/// Allowed [`RemoteJwksOptions::timeout`]: 1 ms to 10 min ([`crate::http::TIMEOUT_RANGE`]).
+pub const TIMEOUT_RANGE: RangeInclusive<Duration> = crate::http::TIMEOUT_RANGE;
+/// Allowed [`RemoteJwksOptions::stale_window`]: 0 (no stale serving) to 7 days.
+pub const STALE_WINDOW_RANGE: RangeInclusive<Duration> =
+    Duration::ZERO..=Duration::from_secs(7 * 86_400);
+/// Allowed [`RemoteJwksOptions::max_response_bytes`]: 1 byte to 64 MiB
+/// ([`crate::http::MAX_RESPONSE_BYTES_RANGE`]).
+pub const MAX_RESPONSE_BYTES_RANGE: RangeInclusive<usize> = crate::http::MAX_RESPONSE_BYTES_RANGE;
+/// Allowed [`RemoteJwksOptions::max_keys`]: 1 to 10 000.
+pub const MAX_KEYS_RANGE: RangeInclusive<usize> = 1..=10_000;
+/// How much longer than the fetch timeout a caller waits for another caller's fetch.
+const WAIT_MARGIN: Duration = Duration::from_secs(2);
 
 /// Options for [`RemoteJwks`]. Every field has a default ([`RemoteJwksOptions::default`]).
+/// Each numeric field is checked against its range (`*_RANGE` in this module) when the
+/// [`RemoteJwks`] is built; a value outside is [`ErrorKind::InvalidConfig`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteJwksOptions {
-    /// How long a fetched set is used before it is refetched. Defaults to 10 minutes.
+    /// How long a fetched set is used before it is refetched. Defaults to 10 minutes;
+    /// 1 s to 7 days ([`MAX_AGE_RANGE`]).
     pub max_age: Duration,
     /// The least time between two fetches triggered by an unknown `kid`, a signature
-    /// failure, or a failed fetch. Defaults to 30 seconds.
+    /// failure, or a failed fetch. Defaults to 30 seconds; 0 to 1 day ([`COOLDOWN_RANGE`]).
     pub cooldown: Duration,
-    /// How long one fetch may take. Defaults to 5 seconds.
+    /// How long one fetch may take. Defaults to 5 seconds; 1 ms to 10 min
+    /// ([`TIMEOUT_RANGE`]).
     pub timeout: Duration,
     /// How long past `max_age` the last good set keeps serving while refreshes fail.
-    /// Defaults to 1 hour; zero disables stale serving.
+    /// Defaults to 1 hour; zero disables stale serving; at most 7 days
+    /// ([`STALE_WINDOW_RANGE`]).
     pub stale_window: Duration,
-    /// The largest JWKS document accepted, in bytes. Defaults to 512 KiB.
+    /// The largest JWKS document accepted, in bytes. Defaults to 512 KiB; 1 byte to 64 MiB
+    /// ([`MAX_RESPONSE_BYTES_RANGE`]).
     pub max_response_bytes: usize,
-    /// The largest number of keys in the set. Defaults to 100.
+    /// The largest number of keys in the set. Defaults to 100; 1 to 10 000
+    /// ([`MAX_KEYS_RANGE`]).
     pub max_keys: usize,
     /// Allow plain `http` to a host that is not loopback. Defaults to `false`: keys fetched
     /// over plain HTTP can be replaced by anyone on the path.
     pub dangerous_allow_insecure_http: bool,
+}
+
+impl RemoteJwksOptions {
+    /// Checks every field against its range.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] naming the first field outside its range.
+    pub fn validate(&self) -> Result<()> {
+        bounds::duration("RemoteJwksOptions::max_age", self.max_age, &MAX_AGE_RANGE)?;
+        bounds::duration(
+            "RemoteJwksOptions::cooldown",
+            self.cooldown,
+            &COOLDOWN_RANGE,
+        )?;
+        bounds::duration("RemoteJwksOptions::timeout", self.timeout, &TIMEOUT_RANGE)?;
+        bounds::duration(
+            "RemoteJwksOptions::stale_window",
+            self.stale_window,
+            &STALE_WINDOW_RANGE,
+        )?;
+        bounds::bytes(
+            "RemoteJwksOptions::max_response_bytes",
+            self.max_response_bytes,
+            &MAX_RESPONSE_BYTES_RANGE,
+        )?;
+        bounds::count(
+            "RemoteJwksOptions::max_keys",
+            self.max_keys,
+            &MAX_KEYS_RANGE,
+        )
+    }
 }
 
 impl Default for RemoteJwksOptions {
@@ -160,7 +217,7 @@ impl RemoteJwks {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] when the URL is not `https` (or `http` to a loopback
-    /// host), or when the HTTP client cannot be built.
+    /// host), when an option is outside its range, or when the HTTP client cannot be built.
     pub fn new(url: &str, options: RemoteJwksOptions) -> Result<RemoteJwks> {
         let fetch: Arc<dyn Fetch> = UreqFetch::shared()?;
         RemoteJwks::with_parts(url, options, fetch, Arc::new(SystemClock))
@@ -177,12 +234,7 @@ impl RemoteJwks {
         clock: Arc<dyn Clock>,
     ) -> Result<RemoteJwks> {
         url_policy::check_fetch_url(url, "JWKS", options.dangerous_allow_insecure_http)?;
-        if options.max_keys == 0 || options.max_response_bytes == 0 {
-            return Err(Error::new(
-                ErrorKind::InvalidConfig,
-                "max_keys and max_response_bytes must be greater than zero",
-            ));
-        }
+        options.validate()?;
         Ok(RemoteJwks {
             url: url.to_owned(),
             options,
@@ -367,10 +419,19 @@ impl RemoteJwks {
         if st.in_flight {
             let seq = st.finished;
             // Bounded: a fetch cannot outlive its timeout by much, and a waiter must not hang.
-            let limit = self.options.timeout.saturating_add(Duration::from_secs(2));
-            let deadline = std::time::Instant::now() + limit;
+            let limit = self.options.timeout.saturating_add(WAIT_MARGIN);
+            // The options are range-checked, but a deadline past what `Instant` can hold
+            // must still not panic: then the wait is bounded by the fetch itself.
+            let deadline = Instant::now().checked_add(limit);
             while st.in_flight && st.finished == seq {
-                if self.done.wait_until(st, deadline).timed_out() {
+                let timed_out = match deadline {
+                    Some(deadline) => self.done.wait_until(st, deadline).timed_out(),
+                    None => {
+                        self.done.wait(st);
+                        false
+                    }
+                };
+                if timed_out {
                     return Some(Err(Error::new(
                         ErrorKind::JwksTimeout,
                         format!(

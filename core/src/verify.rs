@@ -2,11 +2,13 @@
 //! resource server needs (issuer, audience bound to this server, expiry, scopes, `typ`).
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use crate::bounds;
 pub use crate::cache::DEFAULT_TOKEN_CACHE_ENTRIES;
 use crate::cache::TokenCache;
 use crate::clock::{Clock, SystemClock};
@@ -20,6 +22,18 @@ use crate::remote::{KeySnapshot, MissPeek, Peek, RemoteJwks};
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 /// Default for [`VerifierOptions::max_token_bytes`].
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// Allowed [`VerifierOptions::leeway`]: 0 to 1 day.
+pub const LEEWAY_RANGE: RangeInclusive<Duration> = Duration::ZERO..=Duration::from_secs(86_400);
+/// Allowed [`VerifierOptions::max_token_age`] when set: 0 to 10 years (3650 days).
+pub const MAX_TOKEN_AGE_RANGE: RangeInclusive<Duration> =
+    Duration::ZERO..=Duration::from_secs(3650 * 86_400);
+/// Allowed [`VerifierOptions::max_token_bytes`]: 1 byte to 1 MiB (more than any HTTP server
+/// accepts in a header).
+pub const MAX_TOKEN_BYTES_RANGE: RangeInclusive<usize> = 1..=1024 * 1024;
+/// Allowed [`VerifierOptions::max_key_candidates`]: 1 to 10 000.
+pub const MAX_KEY_CANDIDATES_RANGE: RangeInclusive<usize> = 1..=10_000;
+/// Allowed [`VerifierOptions::token_cache_entries`]: 0 (no cache) to 10 000 000.
+pub const TOKEN_CACHE_ENTRIES_RANGE: RangeInclusive<usize> = 0..=10_000_000;
 
 /// `exp`, `nbf` and `iat`, each with the error its type check gave.
 type TimeClaims = (
@@ -103,9 +117,11 @@ pub struct VerifierOptions {
     /// Accepted `alg` values. Defaults to the asymmetric algorithms for a JWKS and to
     /// HS256/HS384/HS512 for a shared secret; HMAC is never accepted from a remote JWKS.
     pub algorithms: Option<Vec<Algorithm>>,
-    /// Clock skew tolerated on `exp`, `nbf` and `iat`. Defaults to 30 seconds.
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`. Defaults to 30 seconds; 0 to 1 day
+    /// ([`LEEWAY_RANGE`]).
     pub leeway: Duration,
-    /// Reject tokens issued (`iat`) longer ago than this; requires `iat`. Defaults to none.
+    /// Reject tokens issued (`iat`) longer ago than this; requires `iat`. Defaults to none;
+    /// when set, 0 to 10 years ([`MAX_TOKEN_AGE_RANGE`]).
     pub max_token_age: Option<Duration>,
     /// Claims that must be present. Defaults to none (`exp` is always required).
     pub required_claims: Vec<String>,
@@ -114,13 +130,43 @@ pub struct VerifierOptions {
     pub required_scopes: Vec<String>,
     /// Accepted `typ` headers. Defaults to [`TypPolicy::AccessTokenOrJwt`].
     pub typ: TypPolicy,
-    /// The largest token accepted, in bytes. Defaults to 16 KiB.
+    /// The largest token accepted, in bytes. Defaults to 16 KiB; 1 byte to 1 MiB
+    /// ([`MAX_TOKEN_BYTES_RANGE`]).
     pub max_token_bytes: usize,
     /// How many keys are tried for one token (a token without `kid`, or several keys with
-    /// the same `kid`). Defaults to 8.
+    /// the same `kid`). Defaults to 8; 1 to 10 000 ([`MAX_KEY_CANDIDATES_RANGE`]).
     pub max_key_candidates: usize,
-    /// How many verified tokens are cached; 0 disables the cache. Defaults to 10 000.
+    /// How many verified tokens are cached; 0 disables the cache. Defaults to 10 000; at most
+    /// 10 000 000 ([`TOKEN_CACHE_ENTRIES_RANGE`]).
     pub token_cache_entries: usize,
+}
+
+impl VerifierOptions {
+    /// Checks every numeric field against its range (the `*_RANGE` constants).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] naming the first field outside its range.
+    pub fn validate(&self) -> Result<()> {
+        bounds::duration("VerifierOptions::leeway", self.leeway, &LEEWAY_RANGE)?;
+        if let Some(age) = self.max_token_age {
+            bounds::duration("VerifierOptions::max_token_age", age, &MAX_TOKEN_AGE_RANGE)?;
+        }
+        bounds::bytes(
+            "VerifierOptions::max_token_bytes",
+            self.max_token_bytes,
+            &MAX_TOKEN_BYTES_RANGE,
+        )?;
+        bounds::count(
+            "VerifierOptions::max_key_candidates",
+            self.max_key_candidates,
+            &MAX_KEY_CANDIDATES_RANGE,
+        )?;
+        bounds::count(
+            "VerifierOptions::token_cache_entries",
+            self.token_cache_entries,
+            &TOKEN_CACHE_ENTRIES_RANGE,
+        )
+    }
 }
 
 impl Default for VerifierOptions {
@@ -350,8 +396,9 @@ impl Verifier {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] when no issuer or audience is configured and the
-    /// matching `dangerous_…` switch is off, when the algorithm list is empty, or when HMAC
-    /// algorithms are allowed for a remote JWKS.
+    /// matching `dangerous_…` switch is off, when the algorithm list is empty, when HMAC
+    /// algorithms are allowed for a remote JWKS, or when a numeric option is outside its
+    /// range ([`VerifierOptions::validate`]).
     pub fn new(source: KeySource, options: VerifierOptions) -> Result<Verifier> {
         let clock: Arc<dyn Clock> = match &source {
             KeySource::Remote(r) => Arc::clone(r.clock()),
@@ -424,12 +471,7 @@ impl Verifier {
                  remote JWKS",
             ));
         }
-        if options.max_token_bytes == 0 || options.max_key_candidates == 0 {
-            return Err(Error::new(
-                ErrorKind::InvalidConfig,
-                "max_token_bytes and max_key_candidates must be greater than zero",
-            ));
-        }
+        options.validate()?;
         let cache = TokenCache::new(options.token_cache_entries);
         Ok(Verifier {
             source,

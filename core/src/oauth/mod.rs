@@ -39,7 +39,8 @@ pub use request::AuthorizationRequest;
 pub use response::{OAuthErrorResponse, TokenResponse};
 pub use secret::{ClientSecret, SecretString};
 pub use state::{
-    DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState, SealedState, StateKey,
+    DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState, STATE_TTL_SECS_RANGE,
+    SealedState, StateKey,
 };
 pub(crate) use token_request::basic_credentials;
 pub use token_request::{ClientAuth, Grant, TokenExchange, TokenRequest};

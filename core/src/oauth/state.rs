@@ -9,12 +9,15 @@
 //! them when the browser comes back.
 
 use std::fmt;
+use std::ops::RangeInclusive;
+use std::time::Duration;
 
 use aws_lc_rs::hmac;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::b64;
+use crate::bounds;
 use crate::error::{Error, ErrorKind, Result};
 
 use super::pkce::{PkceChallenge, PkceVerifier, fill_random};
@@ -22,6 +25,10 @@ use super::pkce::{PkceChallenge, PkceVerifier, fill_random};
 /// How long a sealed state stays valid when the caller has no better idea: ten minutes, as
 /// long as a user may reasonably spend on the upstream's login and consent pages.
 pub const DEFAULT_STATE_TTL_SECS: u64 = 600;
+
+/// Allowed `ttl_secs` of [`ProxyState::seal`]: 1 s to 1 day. A state that has expired when
+/// sealed, or that lives for days, is a configuration mistake.
+pub const STATE_TTL_SECS_RANGE: RangeInclusive<u64> = 1..=86_400;
 
 /// The largest sealed state accepted; a longer `state` is refused before any decoding.
 pub const MAX_SEALED_STATE_BYTES: usize = 4096;
@@ -133,13 +140,20 @@ struct Payload {
 
 impl ProxyState {
     /// Seals the state under `key`, valid for `ttl_secs` after `now` (Unix seconds; see
-    /// [`DEFAULT_STATE_TTL_SECS`]).
+    /// [`DEFAULT_STATE_TTL_SECS`] and [`STATE_TTL_SECS_RANGE`]).
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRequest`] when the sealed value would exceed
     /// [`MAX_SEALED_STATE_BYTES`] (the client sent an oversized state or redirect URI);
-    /// [`ErrorKind::InvalidConfig`] if the random number generator fails.
+    /// [`ErrorKind::InvalidConfig`] when `ttl_secs` is outside [`STATE_TTL_SECS_RANGE`], or if
+    /// the random number generator fails.
     pub fn seal(&self, key: &StateKey, now: u64, ttl_secs: u64) -> Result<SealedState> {
+        let range = STATE_TTL_SECS_RANGE;
+        bounds::duration(
+            "ProxyState::seal ttl_secs",
+            Duration::from_secs(ttl_secs),
+            &(Duration::from_secs(*range.start())..=Duration::from_secs(*range.end())),
+        )?;
         let mut id = [0u8; 16];
         fill_random(&mut id)?;
         let id = b64::encode(id);

@@ -59,6 +59,8 @@ impl UpstreamTokens {
     }
 
     /// Whether the access token expires within `margin_secs` of `now` and can be refreshed.
+    /// Any margin is accepted (see [`DEFAULT_REFRESH_MARGIN_SECS`]): the sum saturates, so
+    /// `u64::MAX` means "refresh whenever an expiry is known".
     pub fn needs_refresh(&self, now: u64, margin_secs: u64) -> bool {
         self.refresh_token.is_some()
             && self
