@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 use crate::exit::{CliError, CliResult, OK, OTHER, check_name};
 use crate::issuer::{DevIssuer, IssuerConfig, RunningIssuer};
 use crate::keys::KeyAlg;
-use crate::output::{Style, duration, print_json, progress};
+use crate::output::{Style, duration, print_json, printable, progress};
 
 /// Arguments of `demo`.
 #[derive(Debug, Args)]
@@ -256,8 +256,13 @@ fn print_report(
             duration(case.elapsed)
         );
         match &case.outcome {
-            Ok(token) => out!("    {}", user_info(token)),
-            Err(e) => out!("    {} {}: {}", e.code(), check_name(e), e.message()),
+            Ok(token) => out!("    {}", printable(&user_info(token))),
+            Err(e) => out!(
+                "    {} {}: {}",
+                e.code(),
+                check_name(e),
+                printable(e.message())
+            ),
         }
         if !case.as_expected() {
             out!(

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::challenge;
 use crate::exit::{CliResult, OK, OTHER};
-use crate::output::{Style, print_json, progress};
+use crate::output::{Style, print_json, printable, progress};
 
 /// Arguments of `doctor`.
 #[derive(Debug, Args)]
@@ -229,14 +229,11 @@ fn check_strength(report: &mut Report, keys: &KeySet) {
         .skipped()
         .iter()
         .map(|s| {
-            format!(
-                "#{} {}: {}",
-                s.index,
-                s.kid
-                    .as_deref()
-                    .map_or("(no kid)".to_owned(), |k| format!("kid {k}")),
-                s.reason
-            )
+            // The core's own rendering: the kid quoted, bounded and escaped.
+            match s.kid {
+                Some(_) => format!("#{} {s}", s.index),
+                None => s.to_string(),
+            }
         })
         .collect();
     let mut detail = described.join("; ");
@@ -490,7 +487,8 @@ fn print_report(report: &Report, args: &DoctorArgs) {
             Status::Fail => style.red("FAIL"),
             Status::Skip => style.dim("skip"),
         };
-        out!("{mark}  {check:<width$}  {detail}");
+        // Details quote what the servers answered (URLs, kids, headers, error messages).
+        out!("{mark}  {check:<width$}  {}", printable(detail));
     }
     let count = |s: Status| report.checks.iter().filter(|(_, x, _)| *x == s).count();
     out!(

@@ -116,7 +116,8 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("mcp-bearer: {error}");
+            // Errors quote files, servers and tokens: escaped like every human output.
+            eprintln!("mcp-bearer: {}", output::printable(&error.to_string()));
             ExitCode::from(error.exit_code)
         }
     }

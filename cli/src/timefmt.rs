@@ -1,4 +1,7 @@
 //! Times for people: ISO 8601 dates, "expires in 4 min", and `--ttl 5m` parsing.
+//!
+//! Every input here can come from a token, so any `i64` is possible: differences saturate
+//! and spans are computed on the unsigned magnitude, so that no time claim can overflow.
 
 /// `secs` since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
 pub(crate) fn iso8601(secs: i64) -> String {
@@ -28,26 +31,28 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-/// A span of seconds in the largest readable unit: `45 s`, `4 min`, `2 h`, `3 d`.
-pub(crate) fn span(secs: i64) -> String {
-    let secs = secs.unsigned_abs();
+/// A span of `secs` seconds (a magnitude: any two `i64` times are at most 2^64 - 1 apart) in
+/// the largest readable unit: `45 s`, `4 min`, `2 h`, `3 d`. The rounding saturates.
+pub(crate) fn span(secs: u64) -> String {
     if secs < 90 {
         format!("{secs} s")
     } else if secs < 90 * 60 {
-        format!("{} min", (secs + 30) / 60)
+        format!("{} min", secs.saturating_add(30) / 60)
     } else if secs < 36 * 3600 {
-        format!("{} h", (secs + 1800) / 3600)
+        format!("{} h", secs.saturating_add(1800) / 3600)
     } else {
-        format!("{} d", (secs + 43_200) / 86_400)
+        format!("{} d", secs.saturating_add(43_200) / 86_400)
     }
 }
 
-/// `at` relative to `now`: "in 4 min" or "2 h ago".
+/// `at` relative to `now`: "in 4 min" or "2 h ago"; `abs_diff` cannot overflow, whatever
+/// two `i64`s a token and the clock give.
 pub(crate) fn relative(at: i64, now: i64) -> String {
+    let distance = span(at.abs_diff(now));
     if at >= now {
-        format!("in {}", span(at - now))
+        format!("in {distance}")
     } else {
-        format!("{} ago", span(now - at))
+        format!("{distance} ago")
     }
 }
 
@@ -119,6 +124,38 @@ mod tests {
         assert_eq!(describe_claim_time("exp", 1000, 8200), "expired 2 h ago");
         assert_eq!(relative(1000, 1000), "in 0 s");
         assert_eq!(span(3 * 86_400), "3 d");
+    }
+
+    #[test]
+    fn time_claims_at_the_ends_of_i64_neither_panic_nor_wrap() {
+        // 2^64 - 1 seconds, rounded to days without overflowing the rounding.
+        let widest = "213503982334601 d";
+        assert_eq!(relative(i64::MIN, i64::MAX), format!("{widest} ago"));
+        assert_eq!(relative(i64::MAX, i64::MIN), format!("in {widest}"));
+        assert_eq!(span(u64::MAX), widest);
+        let now = 1_700_000_000;
+        assert_eq!(
+            describe_claim_time("exp", i64::MIN, now),
+            "expired 106751991186977 d ago"
+        );
+        assert_eq!(
+            describe_claim_time("nbf", i64::MAX, now),
+            "not valid until in 106751991147625 d"
+        );
+        assert_eq!(
+            describe_claim_time("iat", i64::MIN, i64::MIN),
+            "issued in 0 s"
+        );
+        // The dates are exact at both ends (proleptic Gregorian, astronomical years).
+        assert_eq!(iso8601(i64::MAX), "292277026596-12-04T15:30:07Z");
+        assert_eq!(iso8601(i64::MIN), "-292277022657-01-27T08:29:52Z");
+        for at in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX - 1, i64::MAX] {
+            for now in [i64::MIN, 0, now, i64::MAX] {
+                for claim in ["exp", "iat", "nbf", "auth_time", "other"] {
+                    assert!(!describe_claim_time(claim, at, now).is_empty());
+                }
+            }
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::exit::{CliError, CliResult, MALFORMED, OK};
 use crate::keys::{read_signing_keys, select_key};
-use crate::output::{Style, print_json};
+use crate::output::{Style, print_json, printable};
 use crate::timefmt::{describe_claim_time, iso8601, now_secs, parse_ttl};
 
 /// The claims shown as times.
@@ -151,12 +151,17 @@ pub(crate) fn inspect(args: &InspectArgs) -> CliResult {
     Ok(OK)
 }
 
+/// One line per member: names and values are the token's, so both are made [`printable`].
 fn print_members(members: &Map<String, Value>, now: i64, style: Style) {
-    let width = members.keys().map(String::len).max().unwrap_or(0);
+    let width = members
+        .keys()
+        .map(|name| printable(name).chars().count())
+        .max()
+        .unwrap_or(0);
     for (name, value) in members {
         let shown = match value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+            Value::String(s) => printable(s).into_owned(),
+            other => printable(&other.to_string()).into_owned(),
         };
         let when = value
             .as_f64()
@@ -166,7 +171,7 @@ fn print_members(members: &Map<String, Value>, now: i64, style: Style) {
                 format!("  {} ({})", iso8601(at), describe_claim_time(name, at, now))
             })
             .unwrap_or_default();
-        out!("  {name:<width$}  {shown}{}", style.dim(&when));
+        out!("  {:<width$}  {shown}{}", printable(name), style.dim(&when));
     }
 }
 
@@ -190,7 +195,7 @@ fn report_undecodable(error: &Error, json_output: bool) -> u8 {
         out!(
             "{}: {} [{}]",
             style.red(headline),
-            error.message(),
+            printable(error.message()),
             error.code()
         );
     }

@@ -19,7 +19,7 @@ use mcp_bearer::{
 use serde_json::{Value, json};
 
 use crate::exit::{CliError, CliResult, OK, check_name, exit_code_for};
-use crate::output::{Style, duration, print_json, progress};
+use crate::output::{Style, duration, pretty_json_for_people, print_json, printable, progress};
 use crate::timefmt::{describe_claim_time, iso8601, now_secs};
 use crate::token::token_argument;
 
@@ -215,8 +215,8 @@ fn verify_signature_only(token: &str, keys: &Keys, json_output: bool, style: Sty
             verified.key_thumbprint
         );
         match &payload {
-            Value::String(text) => out!("{text}"),
-            other => print_json(other, true),
+            Value::String(text) => out!("{}", printable(text)),
+            other => out!("{}", pretty_json_for_people(other)),
         }
     }
     OK
@@ -260,7 +260,8 @@ fn report_valid(
         "{} ({}{}, verified in {}{})",
         style.green("✓ valid token"),
         alg,
-        kid.map(|k| format!(", kid {k}")).unwrap_or_default(),
+        kid.map(|k| format!(", kid {}", printable(k)))
+            .unwrap_or_default(),
         duration(elapsed),
         if remote {
             " including the JWKS fetch"
@@ -268,21 +269,24 @@ fn report_valid(
             ""
         }
     );
+    // Every value but the expiry is the token's own text, made printable before our colours
+    // are added.
+    let shown = |text: &str| printable(text).into_owned();
     let audience = if args.audiences.is_empty() {
         format!(
             "{} {}",
-            verified.audiences().join(", "),
+            shown(&verified.audiences().join(", ")),
             style.yellow("(not checked: pass --audience with this server's resource URL)")
         )
     } else {
-        verified.audience().unwrap_or_default().to_owned()
+        shown(verified.audience().unwrap_or_default())
     };
     let rows = [
-        ("issuer", verified.issuer().unwrap_or("-").to_owned()),
-        ("subject", verified.subject().unwrap_or("-").to_owned()),
+        ("issuer", shown(verified.issuer().unwrap_or("-"))),
+        ("subject", shown(verified.subject().unwrap_or("-"))),
         ("audience", audience),
-        ("scopes", verified.scopes().join(" ")),
-        ("client", verified.client_id().unwrap_or("-").to_owned()),
+        ("scopes", shown(&verified.scopes().join(" "))),
+        ("client", shown(verified.client_id().unwrap_or("-"))),
         (
             "expires",
             format!(
@@ -324,18 +328,23 @@ pub(crate) fn report_failure(error: &Error, json_output: bool, style: Style) -> 
 
 /// One line: the failed check, the core's explanation (which names both sides), and the code.
 pub(crate) fn failure_line(error: &Error, style: Style) -> String {
+    // The message and both sides of the check may quote the token: all made printable.
     let mut line = format!(
         "{} {}: {}",
         style.red("✗"),
         style.bold(check_name(error)),
-        error.message()
+        printable(error.message())
     );
     // The core's messages name both sides of most checks; add them where one does not.
     if let (Some(expected), Some(actual)) = (error.expected(), error.actual())
         && !actual.is_empty()
         && !error.message().contains(actual)
     {
-        line.push_str(&format!(" (expected {expected}, token has {actual})"));
+        line.push_str(&format!(
+            " (expected {}, token has {})",
+            printable(expected),
+            printable(actual)
+        ));
     }
     line.push_str(&format!(" [{}]", error.code()));
     line

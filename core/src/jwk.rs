@@ -2,8 +2,9 @@
 //!
 //! A set is parsed once into [`KeySet`]; each usable member becomes a [`Jwk`] whose
 //! verification key is parsed by aws-lc once per algorithm and then reused, so a
-//! verification never re-parses key material. Members that cannot be used are skipped and
-//! recorded in [`KeySet::skipped`], never failing the whole set.
+//! verification never re-parses key material. Members that cannot be used, or must not be
+//! trusted (weak RSA keys, see [`Jwk::from_json`]), are skipped and recorded in
+//! [`KeySet::skipped`] with the reason, never failing the whole set.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -13,6 +14,8 @@ use serde_json::{Map, Value};
 
 use crate::b64;
 use crate::error::{Error, ErrorKind, Result};
+use crate::roca;
+use crate::untrusted::quote;
 
 /// A JWS algorithm (RFC 7518 §3, RFC 8037, RFC 9864).
 ///
@@ -315,7 +318,9 @@ impl Jwk {
     ///
     /// # Errors
     /// [`ErrorKind::NotSupported`] for a key type, curve or algorithm this crate does not
-    /// implement; [`ErrorKind::InvalidKey`] for a malformed or too weak key.
+    /// implement; [`ErrorKind::InvalidKey`] for a malformed key or one that must not be
+    /// trusted: an RSA modulus under [`MIN_RSA_BITS`] or with the ROCA fingerprint
+    /// (CVE-2017-15361), an RSA exponent that is even or below 3.
     pub fn from_json(value: &Value) -> Result<Jwk> {
         Jwk::parse(value, false)
     }
@@ -376,10 +381,7 @@ impl Jwk {
             Some(name) => Some(Algorithm::from_name(name).ok_or_else(|| {
                 Error::new(
                     ErrorKind::NotSupported,
-                    format!(
-                        "JWK \"alg\" {} is not supported",
-                        crate::untrusted::quote(name)
-                    ),
+                    format!("JWK \"alg\" {} is not supported", quote(name)),
                 )
             })?),
         };
@@ -417,6 +419,7 @@ impl Jwk {
                 if e.is_empty() || e.len() > 4 {
                     return Err(Error::new(ErrorKind::InvalidKey, "RSA exponent is invalid"));
                 }
+                check_rsa_public_key(&n, &e)?;
                 let thumb = format!(
                     r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
                     b64::encode(&e),
@@ -432,10 +435,7 @@ impl Jwk {
                     .ok_or_else(|| {
                         Error::new(
                             ErrorKind::NotSupported,
-                            format!(
-                                "EC curve {} is not supported",
-                                crate::untrusted::quote(crv_name)
-                            ),
+                            format!("EC curve {} is not supported", quote(crv_name)),
                         )
                     })?;
                 let x = b64_member(obj, "x")?;
@@ -466,7 +466,7 @@ impl Jwk {
                         ErrorKind::NotSupported,
                         format!(
                             "OKP curve {} is not supported (only Ed25519)",
-                            crate::untrusted::quote(crv_name)
+                            quote(crv_name)
                         ),
                     ));
                 }
@@ -497,10 +497,7 @@ impl Jwk {
             other => {
                 return Err(Error::new(
                     ErrorKind::NotSupported,
-                    format!(
-                        "key type {} is not supported",
-                        crate::untrusted::quote(other)
-                    ),
+                    format!("key type {} is not supported", quote(other)),
                 ));
             }
         };
@@ -691,6 +688,18 @@ pub struct SkippedKey {
     pub reason: String,
 }
 
+/// `kid "…": reason`, or `member #3: reason` for a member without a string `kid`. The `kid`
+/// comes from the key set, so it is cut to 64 characters and its control characters are
+/// escaped: this is what error messages and reports show.
+impl fmt::Display for SkippedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kid {
+            Some(kid) => write!(f, "kid {}: {}", quote(kid), self.reason),
+            None => write!(f, "member #{}: {}", self.index, self.reason),
+        }
+    }
+}
+
 /// Limits applied when parsing a key set from untrusted bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeySetLimits {
@@ -836,6 +845,30 @@ fn b64_member(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
             format!("JWK \"{name}\" is not valid base64url"),
         )
     })
+}
+
+/// Refuses an RSA public key that must not be trusted whatever its size: an exponent below 3
+/// or even (RFC 8017 §3.1 asks for an odd exponent of at least 3; an even one has no inverse
+/// mod φ(n), and e = 1 signs nothing), or a modulus with the ROCA fingerprint.
+fn check_rsa_public_key(n: &[u8], e: &[u8]) -> Result<()> {
+    let exponent = e.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    if exponent < 3 {
+        return Err(Error::new(
+            ErrorKind::InvalidKey,
+            format!("RSA exponent {exponent} is below 3"),
+        ));
+    }
+    if exponent % 2 == 0 {
+        return Err(Error::new(ErrorKind::InvalidKey, "RSA exponent is even"));
+    }
+    if roca::has_fingerprint(n) {
+        return Err(Error::new(
+            ErrorKind::InvalidKey,
+            "RSA modulus has the ROCA fingerprint (CVE-2017-15361): it was generated by a \
+             vulnerable Infineon library and its private key can be recovered; replace the key",
+        ));
+    }
+    Ok(())
 }
 
 fn strip_leading_zeros(mut v: Vec<u8>) -> Vec<u8> {

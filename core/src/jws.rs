@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 
 use crate::b64;
 use crate::error::{Error, ErrorKind, Result};
-use crate::jwk::{Algorithm, Jwk, KeySet};
+use crate::jwk::{Algorithm, Jwk, KeySet, SkippedKey};
+use crate::untrusted::quote;
+use crate::verify::DEFAULT_MAX_TOKEN_BYTES;
 
 /// Default for the number of keys tried for one token (see [`verify_jws_with_budget`]).
 pub const DEFAULT_MAX_KEY_CANDIDATES: usize = 8;
@@ -192,16 +194,54 @@ impl<'a> CompactJws<'a> {
     }
 }
 
+/// How many of the set's kids a "no matching key" message lists.
+const LISTED_KIDS: usize = 10;
+/// How many skipped members a "no matching key" message lists.
+const LISTED_SKIPPED: usize = 3;
+
+/// The first `limit` items joined by `separator`, then how many were left out. Keeps a message
+/// about a 100-member set (or a flood of kids) short.
+fn bounded_list(
+    items: impl ExactSizeIterator<Item = String>,
+    limit: usize,
+    separator: &str,
+) -> String {
+    let total = items.len();
+    let mut listed: Vec<String> = items.take(limit).collect();
+    if total > limit {
+        listed.push(format!("and {} more", total - limit));
+    }
+    listed.join(separator)
+}
+
+/// The error for a token no key of `keys` can serve. The kids and the skipped members it
+/// names come from the key set and the token, so each is quoted by
+/// [`quote`](crate::untrusted::quote) and the lists are bounded. A member skipped at load
+/// (a weak or malformed key) that the token may have meant is named with the reason, so
+/// that "no key" is not a mystery when the provider publishes a key we refuse.
 fn no_matching_key(alg: Algorithm, kid: Option<&str>, keys: &KeySet) -> Error {
     let offered = keys.kids();
-    let message = match kid {
+    let mut message = match kid {
         Some(kid) => format!(
-            "no key in the JWKS has kid {} and fits {alg}; the JWKS offers kids {}",
-            crate::untrusted::quote(kid),
-            crate::untrusted::quote_list(offered.iter().copied())
+            "no key in the JWKS has kid {} and fits {alg}; the JWKS offers kids [{}]",
+            quote(kid),
+            bounded_list(offered.iter().map(|k| quote(k)), LISTED_KIDS, ", ")
         ),
         None => format!("no key in the JWKS fits {alg} (the token has no kid)"),
     };
+    let skipped: Vec<&SkippedKey> = keys
+        .skipped()
+        .iter()
+        .filter(|s| kid.is_none() || s.kid.as_deref() == kid)
+        .collect();
+    if !skipped.is_empty() {
+        message.push_str("; skipped: ");
+        message.push_str(&bounded_list(
+            skipped.iter().map(ToString::to_string),
+            LISTED_SKIPPED,
+            "; ",
+        ));
+    }
     let err = Error::new(ErrorKind::JwksNoMatchingKey, message);
     match kid {
         Some(kid) => err.with_values(offered.join(", "), kid),
@@ -296,13 +336,17 @@ pub struct VerifiedJws {
 /// header and payload (jose's `compactVerify`). Tries at most
 /// [`DEFAULT_MAX_KEY_CANDIDATES`] keys.
 ///
+/// A JWS longer than [`DEFAULT_MAX_TOKEN_BYTES`] (the [`Verifier`](crate::Verifier)'s
+/// default token limit) is refused before any decoding.
+///
 /// # Errors
-/// See [`CompactJws::parse`] and [`CompactJws::verify_signature`].
+/// [`ErrorKind::TokenTooLarge`] over the size limit; otherwise see [`CompactJws::parse`] and
+/// [`CompactJws::verify_signature`].
 pub fn verify_jws(compact: &str, keys: &KeySet, algorithms: &[Algorithm]) -> Result<VerifiedJws> {
     verify_jws_with_budget(compact, keys, algorithms, DEFAULT_MAX_KEY_CANDIDATES)
 }
 
-/// [`verify_jws`] with an explicit number of keys to try.
+/// [`verify_jws`] with an explicit number of keys to try; the same size limit applies.
 ///
 /// # Errors
 /// See [`verify_jws`].
@@ -312,6 +356,15 @@ pub fn verify_jws_with_budget(
     algorithms: &[Algorithm],
     max_candidates: usize,
 ) -> Result<VerifiedJws> {
+    if compact.len() > DEFAULT_MAX_TOKEN_BYTES {
+        return Err(Error::new(
+            ErrorKind::TokenTooLarge,
+            format!(
+                "the JWS is {} bytes; the limit is {DEFAULT_MAX_TOKEN_BYTES}",
+                compact.len()
+            ),
+        ));
+    }
     let jws = CompactJws::parse(compact, algorithms)?;
     let key = jws.verify_signature(keys, max_candidates)?;
     let payload = jws.payload()?;

@@ -54,6 +54,7 @@ pub mod oauth;
 pub mod opaque;
 mod registered;
 pub mod remote;
+mod roca;
 pub mod sign;
 mod untrusted;
 pub mod url_policy;

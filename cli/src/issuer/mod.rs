@@ -17,6 +17,7 @@ use mcp_bearer::{
 use serde_json::{Map, Value, json};
 
 use crate::exit::CliError;
+use crate::output::printable;
 use crate::timefmt::now_secs;
 
 /// Default token lifetime, in seconds.
@@ -413,7 +414,13 @@ impl RunningIssuer {
         let handler = move |request: &Request| {
             let response = routes::handle(&handler_issuer, request);
             if verbose {
-                eprintln!("{} {} -> {}", request.method, request.path, response.status);
+                // The method and path are the client's bytes.
+                eprintln!(
+                    "{} {} -> {}",
+                    printable(&request.method),
+                    printable(&request.path),
+                    response.status
+                );
             }
             response
         };
