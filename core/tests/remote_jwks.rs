@@ -1,5 +1,8 @@
 //! `RemoteJwks` and the verifier against a real HTTP server on 127.0.0.1, over the default
 //! fetcher (`UreqFetch`), with a manual clock to move time.
+//!
+//! Every scenario runs twice, with the verified-token cache on and off (modules
+//! `token_cache_on` and `token_cache_off`): the cache must never change a verdict.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -54,7 +57,6 @@ fn verify_concurrently(
     out.into_iter().map(Option::unwrap).collect()
 }
 
-#[test]
 fn first_fetch_is_lazy_and_keys_are_cached() {
     let signer = key(Algorithm::ES256);
     let server = JwksServer::start(jwks_of(&[&signer]));
@@ -76,10 +78,9 @@ fn first_fetch_is_lazy_and_keys_are_cached() {
     verifier.verify(&first).unwrap();
     assert_eq!(server.requests(), 1);
     assert_eq!(jwks.fetch_count(), 1);
-    assert_eq!(verifier.cached_tokens(), 2);
+    assert_eq!(verifier.cached_tokens(), support::cached(2));
 }
 
-#[test]
 fn keys_are_refetched_after_max_age() {
     let signer = key(Algorithm::EdDSA);
     let server = JwksServer::start(jwks_of(&[&signer]));
@@ -109,7 +110,6 @@ fn keys_are_refetched_after_max_age() {
     assert_eq!(server.requests(), 2);
 }
 
-#[test]
 fn verify_cached_answers_none_until_keys_are_loaded() {
     let signer = key(Algorithm::ES256);
     let server = JwksServer::start(jwks_of(&[&signer]));
@@ -152,7 +152,6 @@ fn verify_cached_answers_none_until_keys_are_loaded() {
     assert_eq!(server.requests(), 1);
 }
 
-#[test]
 fn a_new_kid_triggers_exactly_one_refetch() {
     let old = key(Algorithm::RS256);
     let new = key(Algorithm::ES256);
@@ -179,7 +178,6 @@ fn a_new_kid_triggers_exactly_one_refetch() {
     assert_eq!(server.requests(), 2, "both keys are now cached");
 }
 
-#[test]
 fn a_storm_of_unknown_kids_fetches_at_most_once_per_cooldown() {
     let signer = key(Algorithm::ES256);
     let mut forger = key(Algorithm::ES256);
@@ -238,7 +236,6 @@ fn a_storm_of_unknown_kids_fetches_at_most_once_per_cooldown() {
     assert_eq!(jwks.fetch_count() as usize, fetch_times_ms.len());
 }
 
-#[test]
 fn sixteen_concurrent_verifications_share_one_fetch() {
     let signer = key(Algorithm::ES256);
     let server = JwksServer::start(jwks_of(&[&signer]));
@@ -253,10 +250,9 @@ fn sixteen_concurrent_verifications_share_one_fetch() {
     }
     assert_eq!(server.requests(), 1);
     assert_eq!(jwks.fetch_count(), 1);
-    assert_eq!(verifier.cached_tokens(), 16);
+    assert_eq!(verifier.cached_tokens(), support::cached(16));
 }
 
-#[test]
 fn callers_waiting_on_a_failed_fetch_get_its_error() {
     let signer = key(Algorithm::ES256);
     let server = JwksServer::start(jwks_of(&[&signer]));
@@ -284,7 +280,6 @@ fn callers_waiting_on_a_failed_fetch_get_its_error() {
     assert_eq!(server.requests(), 2);
 }
 
-#[test]
 fn a_slow_endpoint_times_out_without_hanging() {
     let signer = key(Algorithm::ES256);
     let server = JwksServer::start(jwks_of(&[&signer]));
@@ -329,7 +324,6 @@ fn a_slow_endpoint_times_out_without_hanging() {
     assert_eq!(server.requests(), 2);
 }
 
-#[test]
 fn an_expired_set_keeps_answering_while_one_caller_refreshes_it() {
     let signer = key(Algorithm::ES256);
     let server = JwksServer::start(jwks_of(&[&signer]));
@@ -382,7 +376,6 @@ fn fetch_error(reply: Reply, options: RemoteJwksOptions) -> (mcp_bearer::Error, 
     (err, server)
 }
 
-#[test]
 fn http_500_is_a_fetch_failure_naming_the_status() {
     let (err, server) = fetch_error(Reply::Status(500), RemoteJwksOptions::default());
     assert_eq!(err.kind(), ErrorKind::JwksFetchFailed, "{err:?}");
@@ -391,7 +384,6 @@ fn http_500_is_a_fetch_failure_naming_the_status() {
     assert_eq!(server.requests(), 1);
 }
 
-#[test]
 fn malformed_json_is_an_invalid_jwks() {
     let garbage = Reply::Raw {
         status: 200,
@@ -424,7 +416,6 @@ fn malformed_json_is_an_invalid_jwks() {
     assert!(err.message().contains("\"keys\""), "{}", err.message());
 }
 
-#[test]
 fn an_oversize_body_is_refused_even_when_it_is_a_valid_jwks() {
     let signer = key(Algorithm::ES256);
     // A genuine key set padded with JSON whitespace past the default cap.
@@ -456,7 +447,6 @@ fn an_oversize_body_is_refused_even_when_it_is_a_valid_jwks() {
     assert_eq!(server.requests(), 2);
 }
 
-#[test]
 fn a_redirect_is_reported_and_not_followed() {
     let signer = key(Algorithm::ES256);
     let server = JwksServer::start(jwks_of(&[&signer]));
@@ -525,14 +515,12 @@ fn stale_keys_outlive_a_dead_endpoint(die: impl FnOnce(&JwksServer)) -> JwksServ
     server
 }
 
-#[test]
 fn stale_keys_serve_after_the_endpoint_starts_refusing_connections() {
     let server =
         stale_keys_outlive_a_dead_endpoint(|server| server.die_after(1, Death::RefuseConnections));
     assert_eq!(server.requests(), 1, "later connections were refused");
 }
 
-#[test]
 fn stale_keys_serve_after_the_endpoint_starts_hanging_up() {
     let server = stale_keys_outlive_a_dead_endpoint(|server| server.die_after(1, Death::HangUp));
     assert_eq!(
@@ -542,7 +530,6 @@ fn stale_keys_serve_after_the_endpoint_starts_hanging_up() {
     );
 }
 
-#[test]
 fn a_reused_kid_with_new_key_material_refetches_once() {
     let mut before = key(Algorithm::ES256);
     let mut after = key(Algorithm::ES256);
@@ -584,7 +571,6 @@ fn a_reused_kid_with_new_key_material_refetches_once() {
     assert_eq!(server.requests(), 2);
 }
 
-#[test]
 fn a_key_leaving_the_set_evicts_the_tokens_it_verified() {
     let leaving = key(Algorithm::ES256);
     let staying = key(Algorithm::EdDSA);
@@ -596,7 +582,7 @@ fn a_key_leaving_the_set_evicts_the_tokens_it_verified() {
     let kept = token(&staying, T0, DAY);
     verifier.verify(&doomed).unwrap();
     verifier.verify(&kept).unwrap();
-    assert_eq!(verifier.cached_tokens(), 2);
+    assert_eq!(verifier.cached_tokens(), support::cached(2));
     assert!(verifier.verify_cached(&doomed).unwrap().is_some());
 
     // The provider retires a key; the set is refetched when it reaches max-age.
@@ -609,7 +595,7 @@ fn a_key_leaving_the_set_evicts_the_tokens_it_verified() {
     // set was just fetched, so the cooldown makes that final on both paths.
     let err = verifier.verify_cached(&doomed).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::JwksNoMatchingKey, "{err:?}");
-    assert_eq!(verifier.cached_tokens(), 1);
+    assert_eq!(verifier.cached_tokens(), support::cached(1));
     assert_eq!(verifier.verify(&doomed).unwrap_err(), err);
     assert!(err.message().contains(leaving.kid()), "{}", err.message());
     verifier.verify(&kept).unwrap();
@@ -620,7 +606,6 @@ fn a_key_leaving_the_set_evicts_the_tokens_it_verified() {
     );
 }
 
-#[test]
 fn a_cached_token_expires_on_the_cache_path() {
     let signer = key(Algorithm::ES256);
     let server = JwksServer::start(jwks_of(&[&signer]));
@@ -632,7 +617,7 @@ fn a_cached_token_expires_on_the_cache_path() {
     let first = verifier.verify(&short).unwrap();
     let again = verifier.verify(&short).unwrap();
     assert_eq!(first.claims(), again.claims());
-    assert_eq!(verifier.cached_tokens(), 1);
+    assert_eq!(verifier.cached_tokens(), support::cached(1));
 
     clock.set_secs(T0 + 120 + 31);
     let err = verifier.verify(&short).unwrap_err();
@@ -641,7 +626,6 @@ fn a_cached_token_expires_on_the_cache_path() {
     assert_eq!(server.requests(), 1);
 }
 
-#[test]
 fn plain_http_is_refused_unless_loopback() {
     let fetch = support::ureq_fetch();
     let clock: Arc<dyn mcp_bearer::clock::Clock> = clock();
@@ -678,3 +662,204 @@ fn plain_http_is_refused_unless_loopback() {
     };
     build("http://idp.example.test/jwks", insecure).unwrap();
 }
+
+/// A key the provider re-publishes in a form that may no longer verify tokens (for
+/// encryption, with other operations, under another kid, bound to another algorithm): the
+/// tokens it verified are refused exactly as a fresh verification refuses them, whether they
+/// were cached or not, on `verify` and on `verify_cached`.
+fn a_key_republished_for_other_uses_stops_serving_its_cached_tokens() {
+    type Edit = fn(&mut serde_json::Map<String, serde_json::Value>);
+    let edits: [(&str, Edit); 4] = [
+        ("use: enc", |jwk| {
+            jwk.insert("use".into(), "enc".into());
+        }),
+        ("key_ops: encrypt", |jwk| {
+            jwk.insert("key_ops".into(), serde_json::json!(["encrypt"]));
+        }),
+        ("another kid", |jwk| {
+            jwk.insert("kid".into(), "renamed".into());
+        }),
+        ("another alg", |jwk| {
+            jwk.insert("alg".into(), "ES384".into());
+        }),
+    ];
+    for (what, edit) in edits {
+        let signer = key(Algorithm::ES256);
+        let server = JwksServer::start(jwks_of(&[&signer]));
+        let clock = clock();
+        let jwks = remote(&server.url(), RemoteJwksOptions::default(), &clock);
+        let verifier = remote_verifier(&jwks);
+        let bearer = token(&signer, T0, DAY);
+        verifier.verify(&bearer).unwrap();
+        verifier.verify(&bearer).unwrap();
+
+        let mut jwk = signer.public_jwk().as_object().unwrap().clone();
+        edit(&mut jwk);
+        server.set_jwks(serde_json::to_vec(&serde_json::json!({ "keys": [jwk] })).unwrap());
+        clock.set_secs(T0 + secs(DEFAULT_MAX_AGE) + 1);
+
+        // Without I/O first: the set in hand still answers, and says a refresh is due.
+        assert!(verifier.verify_cached(&bearer).unwrap().is_some(), "{what}");
+        assert!(verifier.refresh_due(), "{what}");
+        verifier.refresh_keys_if_due().unwrap();
+        assert_eq!(server.requests(), 2, "{what}");
+        let no_io = verifier.verify_cached(&bearer).unwrap_err();
+        assert_eq!(
+            no_io.kind(),
+            ErrorKind::JwksNoMatchingKey,
+            "{what}: {no_io:?}"
+        );
+        let err = verifier.verify(&bearer).unwrap_err();
+        assert_eq!(err, no_io, "{what}");
+
+        // A verifier that never cached the token says the same.
+        let fresh = remote_verifier(&jwks);
+        assert_eq!(fresh.verify(&bearer).unwrap_err(), err, "{what}");
+    }
+}
+
+/// What a request got: the token's `jti`, or the error code.
+fn verdict(r: &Result<VerifiedToken, mcp_bearer::Error>) -> Result<String, &'static str> {
+    match r {
+        Ok(t) => Ok(t.token_id().unwrap_or_default().to_owned()),
+        Err(e) => Err(e.code()),
+    }
+}
+
+/// An hour of traffic with two key rotations, answered once by `verify` and once as a
+/// binding answers: `verify_cached`, `verify` only when it says a fetch could change the
+/// verdict, and the refresh it signals run "in the background" (here, right after the call).
+/// Both give the same verdict to every request, and after the first fetch `verify_cached`
+/// sends no request to the network except for a kid it has not seen.
+fn an_hour_with_two_rotations_gets_the_same_verdicts_on_both_paths() {
+    const STEP: u64 = 60;
+    let keys = [
+        key(Algorithm::ES256),
+        key(Algorithm::ES256),
+        key(Algorithm::ES256),
+    ];
+    let server = JwksServer::start(jwks_of(&[&keys[0]]));
+    let clock = clock();
+    let direct = remote_verifier(&remote(&server.url(), RemoteJwksOptions::default(), &clock));
+    let binding = remote_verifier(&remote(&server.url(), RemoteJwksOptions::default(), &clock));
+
+    let mut verdicts = 0;
+    let mut fetches_asked = Vec::new();
+    let mut refreshes = 0;
+    let mut session: Option<String> = None;
+    for step in 0..60u64 {
+        let t = T0 + step * STEP;
+        clock.set_secs(t);
+        // Rotation: publish the next key, sign with it two minutes later, retire the old one
+        // once its tokens have expired.
+        match step {
+            15 => server.set_jwks(jwks_of(&[&keys[0], &keys[1]])),
+            30 => server.set_jwks(jwks_of(&[&keys[1]])),
+            35 => server.set_jwks(jwks_of(&[&keys[1], &keys[2]])),
+            50 => server.set_jwks(jwks_of(&[&keys[2]])),
+            _ => {}
+        }
+        let signer = match step {
+            0..17 => &keys[0],
+            17..37 => &keys[1],
+            _ => &keys[2],
+        };
+        if matches!(step, 0 | 17 | 37) {
+            // A session token reused on every request until the next rotation.
+            session = Some(token(signer, t, 11 * STEP));
+        }
+        let mut wrong_audience = support::claims(t, 300);
+        wrong_audience.insert("aud".into(), "https://other.example.test/".into());
+        let mut requests = vec![
+            ("fresh", token(signer, t, 300)),
+            ("session", session.clone().unwrap()),
+            ("expired", token(signer, t - 600, 300)),
+            ("wrong audience", support::mint(signer, &wrong_audience)),
+        ];
+        if matches!(step, 5 | 25 | 45) {
+            for _ in 0..3 {
+                requests.push(("unknown kid", token(&key(Algorithm::ES256), t, 300)));
+            }
+        }
+        for (what, bearer) in requests {
+            let expected = verdict(&direct.verify(&bearer));
+            let got = match binding.verify_cached(&bearer) {
+                Ok(Some(t)) => Ok(t),
+                Ok(None) => {
+                    fetches_asked.push((step, what));
+                    binding.verify(&bearer)
+                }
+                Err(e) => Err(e),
+            };
+            if binding.refresh_due() {
+                binding.refresh_keys_if_due().unwrap();
+                refreshes += 1;
+            }
+            assert_eq!(verdict(&got), expected, "step {step}, {what}");
+            verdicts += 1;
+        }
+    }
+    assert!(verdicts >= 240);
+    assert!(
+        refreshes >= 3,
+        "max-age refreshes ran in the background: {refreshes}"
+    );
+    // The first request of all found no keys; after that, only a kid never seen before (a
+    // rotation, or the first of each burst of unknown kids) asked for the network.
+    assert_eq!(fetches_asked[0], (0, "fresh"));
+    let after_first: Vec<_> = fetches_asked[1..].to_vec();
+    for (step, what) in &after_first {
+        let new_signer = matches!((step, *what), (17 | 37, "fresh"));
+        assert!(new_signer || *what == "unknown kid", "step {step}: {what}");
+    }
+    // At most the first of each burst: the others come within the cooldown, and a burst
+    // that comes right after a refresh asks for nothing at all.
+    let bursts: Vec<u64> = after_first
+        .iter()
+        .filter(|(_, w)| *w == "unknown kid")
+        .map(|(step, _)| *step)
+        .collect();
+    assert!(!bursts.is_empty() && bursts.len() <= 3, "{after_first:?}");
+    let mut distinct = bursts.clone();
+    distinct.dedup();
+    assert_eq!(
+        distinct, bursts,
+        "two fetches asked within one burst: {after_first:?}"
+    );
+}
+
+/// Runs each scenario as two tests: with the verified-token cache on, and off.
+macro_rules! both_ways {
+    ($($name:ident),* $(,)?) => {
+        mod token_cache_on {
+            $(#[test] fn $name() { super::$name() })*
+        }
+        mod token_cache_off {
+            $(#[test] fn $name() { super::support::without_token_cache(super::$name) })*
+        }
+    };
+}
+
+both_ways!(
+    first_fetch_is_lazy_and_keys_are_cached,
+    keys_are_refetched_after_max_age,
+    verify_cached_answers_none_until_keys_are_loaded,
+    a_new_kid_triggers_exactly_one_refetch,
+    a_storm_of_unknown_kids_fetches_at_most_once_per_cooldown,
+    sixteen_concurrent_verifications_share_one_fetch,
+    callers_waiting_on_a_failed_fetch_get_its_error,
+    a_slow_endpoint_times_out_without_hanging,
+    an_expired_set_keeps_answering_while_one_caller_refreshes_it,
+    http_500_is_a_fetch_failure_naming_the_status,
+    malformed_json_is_an_invalid_jwks,
+    an_oversize_body_is_refused_even_when_it_is_a_valid_jwks,
+    a_redirect_is_reported_and_not_followed,
+    stale_keys_serve_after_the_endpoint_starts_refusing_connections,
+    stale_keys_serve_after_the_endpoint_starts_hanging_up,
+    a_reused_kid_with_new_key_material_refetches_once,
+    a_key_leaving_the_set_evicts_the_tokens_it_verified,
+    a_cached_token_expires_on_the_cache_path,
+    plain_http_is_refused_unless_loopback,
+    a_key_republished_for_other_uses_stops_serving_its_cached_tokens,
+    an_hour_with_two_rotations_gets_the_same_verdicts_on_both_paths,
+);

@@ -305,9 +305,36 @@ pub fn options() -> VerifierOptions {
     }
 }
 
-/// A verifier with [`options`] over `remote` (and so on its clock).
+thread_local! {
+    /// Set by [`without_token_cache`] for the scenario running on this thread.
+    static TOKEN_CACHE_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `scenario` with the verified-token cache off in every verifier
+/// [`remote_verifier`] builds on this thread: the same assertions must hold either way.
+pub fn without_token_cache(scenario: fn()) {
+    TOKEN_CACHE_OFF.with(|off| off.set(true));
+    scenario();
+    TOKEN_CACHE_OFF.with(|off| off.set(false));
+}
+
+/// `entries` with the cache on, 0 with it off: what `Verifier::cached_tokens` must say.
+pub fn cached(entries: usize) -> usize {
+    if TOKEN_CACHE_OFF.with(std::cell::Cell::get) {
+        0
+    } else {
+        entries
+    }
+}
+
+/// A verifier with [`options`] over `remote` (and so on its clock); its token cache is off
+/// inside [`without_token_cache`].
 pub fn remote_verifier(remote: &Arc<RemoteJwks>) -> Verifier {
-    Verifier::new(mcp_bearer::KeySource::Remote(Arc::clone(remote)), options()).expect("verifier")
+    let mut options = options();
+    if TOKEN_CACHE_OFF.with(std::cell::Cell::get) {
+        options.token_cache_entries = 0;
+    }
+    Verifier::new(mcp_bearer::KeySource::Remote(Arc::clone(remote)), options).expect("verifier")
 }
 
 /// The clock's current time in whole seconds.
