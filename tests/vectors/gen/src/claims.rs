@@ -348,8 +348,8 @@ pub(crate) fn identity_claims(ctx: &mut Ctx<'_>) {
             "required-claim-missing",
             |j| j,
             with(|o| o.required_claims = Some(vec!["tenant_id".to_owned()])),
-            Expected::invalid(claim_failed),
-            "A configured required claim (\"tenant_id\") is absent.",
+            Expected::invalid_claim_because(claim_failed, "tenant_id", "missing"),
+            "A configured required claim (\"tenant_id\") is absent; the error names it, with reason \"missing\" (as jose's JWTClaimValidationFailed does).",
         ),
         (
             "sub-not-a-string",

@@ -78,6 +78,10 @@ pub(crate) struct Expected {
     /// For `invalid` claim failures: the claim named by the error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) claim: Option<&'static str>,
+    /// For `invalid` claim failures: why the claim failed (`missing`, `check_failed`,
+    /// `invalid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) reason: Option<&'static str>,
     /// For a valid `jwt` case: `sub`, or null when the token has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) subject: Option<Value>,
@@ -96,6 +100,7 @@ impl Expected {
             verdict: "valid",
             code: None,
             claim: None,
+            reason: None,
             subject: Some(subject.map_or(Value::Null, |s| Value::String(s.to_owned()))),
             scopes: Some(scopes.iter().map(|s| (*s).to_owned()).collect()),
             payload_b64u: None,
@@ -108,6 +113,7 @@ impl Expected {
             verdict: "valid",
             code: None,
             claim: None,
+            reason: None,
             subject: None,
             scopes: None,
             payload_b64u: Some(payload_b64u.to_owned()),
@@ -120,9 +126,23 @@ impl Expected {
             verdict: "invalid",
             code: Some(code),
             claim: None,
+            reason: None,
             subject: None,
             scopes: None,
             payload_b64u: None,
+        }
+    }
+
+    /// Rejected with `code`, naming `claim` and `reason`.
+    pub(crate) fn invalid_claim_because(
+        code: &'static str,
+        claim: &'static str,
+        reason: &'static str,
+    ) -> Expected {
+        Expected {
+            claim: Some(claim),
+            reason: Some(reason),
+            ..Expected::invalid(code)
         }
     }
 

@@ -17,6 +17,7 @@ mod attacks;
 mod claims;
 mod encoding;
 mod format;
+mod json_edges;
 mod keys;
 mod ours;
 mod outside;
@@ -83,6 +84,7 @@ fn render(dir: &Path) -> Vec<(&'static str, String)> {
     attacks::algorithm_attacks(&mut ctx);
     attacks::key_attacks(&mut ctx);
     encoding::encoding_attacks(&mut ctx);
+    json_edges::json_edge_cases(&mut ctx);
     let ours = VectorFile {
         format: FORMAT,
         description: "Our own cases: a valid token per algorithm, the typ policy, every claim check, and the attack corpus. Each case is verified at its own fixed `now`.",
