@@ -228,3 +228,58 @@ fn doctor_escapes_and_explains_a_hostile_key_set() {
         .to_owned();
     assert!(detail.contains("RSA exponent is even"), "{detail}");
 }
+
+/// A payload the JSON parser refuses (nesting deeper than 128 levels, a lone surrogate, a
+/// number out of range) in a correctly signed token: `verify` refuses it as not a JWT claims
+/// set, and `token inspect` says the same; neither prints "valid" with claims missing.
+#[test]
+fn verify_and_inspect_agree_on_payloads_the_parser_refuses() {
+    use mcp_bearer::sign::{SigningKey, sign_compact};
+    let signer = SigningKey::generate(mcp_bearer::Algorithm::ES256).unwrap();
+    let public = TempFile::new("refused-payload-public.json");
+    std::fs::write(
+        &public.0,
+        json!({ "keys": [signer.public_jwk()] }).to_string(),
+    )
+    .unwrap();
+    let header = json!({"alg": "ES256", "kid": signer.kid(), "typ": "JWT"}).to_string();
+    let standard = format!(r#""iss":"{ISS}","aud":"{AUD}","sub":"s","exp":4000000000"#);
+    for extra in [
+        format!(r#""x":{}1{}"#, "[".repeat(200), "]".repeat(200)),
+        r#""x":"\ud800""#.to_owned(),
+        r#""x":1e400"#.to_owned(),
+    ] {
+        let payload = format!("{{{standard},{extra}}}");
+        let token =
+            sign_compact(header.as_bytes(), payload.as_bytes(), |m| signer.sign(m)).unwrap();
+        let out = verify(&token, &public, &[]);
+        assert_ne!(out.code, 0, "{extra}: {out:#?}");
+        assert!(
+            out.stdout.contains("ERR_JWT_INVALID") || out.stderr.contains("ERR_JWT_INVALID"),
+            "{extra}: {out:#?}"
+        );
+        assert!(
+            !out.stdout.contains("valid\n") || out.stdout.contains("invalid"),
+            "{out:#?}"
+        );
+        let json = run(&[
+            "verify",
+            &token,
+            "--jwks-file",
+            public.path(),
+            "--issuer",
+            ISS,
+            "--audience",
+            AUD,
+            "--json",
+        ]);
+        assert_eq!(json.json()["code"], "ERR_JWT_INVALID", "{extra}: {json:#?}");
+        let inspect = run(&["token", "inspect", &token]);
+        assert_ne!(
+            inspect.code, 0,
+            "{extra}: inspect accepted what verify refuses: {inspect:#?}"
+        );
+        assert_no_raw_controls(&out);
+        assert_no_raw_controls(&inspect);
+    }
+}
