@@ -7,6 +7,14 @@
 use std::borrow::Cow;
 use std::fmt;
 
+mod record;
+mod upstream;
+
+pub use record::{ErrorCodeInfo, ErrorRecord, all_errors};
+#[cfg(test)]
+pub(crate) use upstream::MAX_DESCRIPTION_CHARS;
+pub use upstream::OAuthErrorResponse;
+
 /// What went wrong, as a closed-for-matching but open-for-extension list.
 ///
 /// Each kind has a stable [`code`](ErrorKind::code), an RFC 6750 error
@@ -188,6 +196,68 @@ impl ErrorKind {
         }
     }
 
+    /// What the code means, one line for an exception table or a docstring (the README's
+    /// error table shows the same text).
+    pub const fn description(self) -> &'static str {
+        match self {
+            ErrorKind::JwtExpired => {
+                "`exp` passed (beyond the leeway), or the token is older than `max_token_age`"
+            }
+            ErrorKind::JwtClaimValidationFailed => {
+                "`iss`, `aud`, `nbf`, `iat` or a required claim failed; `claim` and `reason` say which"
+            }
+            ErrorKind::JwsSignatureVerificationFailed => "no candidate key verified the signature",
+            ErrorKind::JwksNoMatchingKey => {
+                "no key in the set has the token's `kid` and fits its `alg`"
+            }
+            ErrorKind::JwksMultipleMatchingKeys => {
+                "more keys fit than may be tried (token without `kid`)"
+            }
+            ErrorKind::JwksTimeout => "the JWKS (or discovery) endpoint did not answer in time",
+            ErrorKind::JwksInvalid => "the JWKS or discovery document is unusable",
+            ErrorKind::JwksFetchFailed => {
+                "the JWKS or discovery request failed (HTTP error, redirect, too large, refused)"
+            }
+            ErrorKind::AlgNotAllowed => "`alg` is `none`, unknown, or not in the allowlist",
+            ErrorKind::JwsInvalid => "malformed JWS: bad base64url or header, `crit`, `b64: false`",
+            ErrorKind::JwtInvalid => {
+                "the payload is not a JSON claims set, or a claim has the wrong type"
+            }
+            ErrorKind::NotSupported => "an unsupported key type, curve or token form (JWE)",
+            ErrorKind::TokenOpaque => {
+                "not a JWT at all; request a JWT access token (Auth0: pass `audience`) or use introspection"
+            }
+            ErrorKind::TokenTooLarge => "the token exceeds `max_token_bytes`",
+            ErrorKind::JwtTypeInvalid => "the `typ` header is not an access-token type",
+            ErrorKind::InsufficientScope => "a required scope is missing",
+            ErrorKind::TokenMissing => "no bearer token was sent",
+            ErrorKind::InvalidRequest => "a malformed `Authorization` header",
+            ErrorKind::InvalidConfig => "the verifier or client is misconfigured",
+            ErrorKind::InvalidKey => "a configured key is unusable",
+            ErrorKind::OAuthStateInvalid => {
+                "the OAuth proxy's sealed `state` was altered, sealed under another key, malformed or expired"
+            }
+            ErrorKind::RedirectUriRejected => {
+                "a redirect URI failed the policy (scheme, fragment, userinfo, plain http off loopback); `reason` says which"
+            }
+            ErrorKind::OAuthUpstream => {
+                "the upstream token endpoint failed; an upstream OAuth error (`invalid_grant` …) is relayed with its own code, description and 4xx status (`upstream_error` in the error record)"
+            }
+            ErrorKind::InvalidClientMetadata => {
+                "a dynamic client registration the proxy does not accept"
+            }
+            ErrorKind::OAuthInvalidGrant => {
+                "a grant presented to the proxy is invalid, e.g. the PKCE verifier does not match"
+            }
+            ErrorKind::TokenInactive => {
+                "an opaque token was refused: introspection says `active: false`, or userinfo answered 401/403"
+            }
+            ErrorKind::IntrospectionFailed => {
+                "the introspection or userinfo endpoint could not be asked or answered nonsense"
+            }
+        }
+    }
+
     /// The kind for a stable code, the inverse of [`code`](ErrorKind::code).
     pub fn from_code(code: &str) -> Option<ErrorKind> {
         ErrorKind::ALL.iter().copied().find(|k| k.code() == code)
@@ -221,7 +291,9 @@ pub fn all_codes() -> Vec<&'static str> {
 ///   ASCII sentence per kind that never names an internal host or repeats a token's values.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Error {
-    // Boxed so that `Result<T, Error>` stays one pointer wide on every hot path.
+    // Boxed so that an `Error` is one pointer wide however much it carries: `Result<(), Error>`
+    // is one pointer, and `Result<T, Error>` at most one pointer larger than `T`, on every hot
+    // path (the `error_is_one_pointer_wide` test holds this).
     inner: Box<ErrorInner>,
 }
 
@@ -234,7 +306,7 @@ struct ErrorInner {
     expected: Option<String>,
     actual: Option<String>,
     required_scopes: Vec<String>,
-    upstream: Option<crate::oauth::OAuthErrorResponse>,
+    upstream: Option<OAuthErrorResponse>,
 }
 
 impl Error {
@@ -365,7 +437,7 @@ impl Error {
     }
 
     /// The HTTP status a resource server answers with; for an upstream OAuth error, the
-    /// status to relay it with (see [`crate::oauth::OAuthErrorResponse::status`]).
+    /// status to relay it with (see [`OAuthErrorResponse::status`]).
     pub fn http_status(&self) -> u16 {
         match &self.inner.upstream {
             Some(upstream) => upstream.status,
@@ -375,11 +447,11 @@ impl Error {
 
     /// For [`ErrorKind::OAuthUpstream`]: the OAuth error the upstream answered with, to relay
     /// to the client (RFC 6749 §5.2).
-    pub fn upstream(&self) -> Option<&crate::oauth::OAuthErrorResponse> {
+    pub fn upstream(&self) -> Option<&OAuthErrorResponse> {
         self.inner.upstream.as_ref()
     }
 
-    pub(crate) fn with_upstream(mut self, upstream: crate::oauth::OAuthErrorResponse) -> Self {
+    pub(crate) fn with_upstream(mut self, upstream: OAuthErrorResponse) -> Self {
         self.inner.upstream = Some(upstream);
         self
     }
@@ -515,6 +587,16 @@ mod tests {
             assert_eq!(ErrorKind::from_code(k.code()), Some(*k));
             assert!(k.code().starts_with("ERR_"));
         }
+    }
+
+    #[test]
+    fn error_is_one_pointer_wide() {
+        use std::mem::size_of;
+        let pointer = size_of::<usize>();
+        assert_eq!(size_of::<Error>(), pointer);
+        assert_eq!(size_of::<Result<()>>(), pointer);
+        assert_eq!(size_of::<Option<Error>>(), pointer);
+        assert!(size_of::<Result<[usize; 3]>>() <= size_of::<[usize; 3]>() + pointer);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!   rotation, cooldown and a stale window;
 //! - [`jws`]: the JWS layer (`verify_jws`);
 //! - [`Verifier`]: the JWT claim policy, with a verified-token cache;
-//! - [`Error`]: one error type with stable codes ([`all_codes`]).
+//! - [`Error`]: one error type with stable codes ([`all_errors`]), and its owned, plain
+//!   form for bindings ([`ErrorRecord`]).
 //!
 //! The core is synchronous and sans-I/O where it can be: I/O goes through [`http::Fetch`]
 //! and time through [`clock::Clock`].
@@ -60,7 +61,7 @@ mod untrusted;
 pub mod url_policy;
 pub mod verify;
 
-pub use error::{Error, ErrorKind, Result, all_codes};
+pub use error::{Error, ErrorCodeInfo, ErrorKind, ErrorRecord, Result, all_codes, all_errors};
 pub use jwk::{Algorithm, Jwk, KeySet};
 pub use jws::verify_jws;
 pub use remote::{RemoteJwks, RemoteJwksOptions};

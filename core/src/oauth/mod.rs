@@ -30,13 +30,16 @@ mod state;
 mod token_request;
 mod upstream;
 
+/// Defined in [`crate::error`] (an [`Error`](crate::Error) carries one); re-exported here
+/// for the OAuth code that answers with it.
+pub use crate::error::OAuthErrorResponse;
 pub use dcr::{
     ClientRegistration, ClientRegistrationRequest, MAX_REDIRECT_URIS, MAX_REGISTRATION_BYTES,
 };
 pub use pkce::{PKCE_METHOD_S256, PkceChallenge, PkceVerifier, random_nonce, random_state};
 pub use redirect::{DEFAULT_PRIVATE_USE_SCHEMES, RedirectUriPolicy};
 pub use request::AuthorizationRequest;
-pub use response::{OAuthErrorResponse, TokenResponse};
+pub use response::TokenResponse;
 pub use secret::{ClientSecret, SecretString};
 pub use state::{
     DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState, STATE_TTL_SECS_RANGE,
