@@ -292,27 +292,11 @@ impl Introspector {
     /// The introspection request for `token` (RFC 7662 §2.1), for hosts that send it
     /// themselves.
     pub fn request(&self, token: &str) -> HttpRequest {
-        let mut form: Vec<(&str, &str)> =
-            vec![("token", token), ("token_type_hint", "access_token")];
-        let basic = match &self.options.client_auth {
-            ClientAuth::None => {
-                form.push(("client_id", &self.options.client_id));
-                None
-            }
-            ClientAuth::ClientSecretPost(secret) => {
-                form.push(("client_id", &self.options.client_id));
-                form.push(("client_secret", secret.expose()));
-                None
-            }
-            ClientAuth::ClientSecretBasic(secret) => Some(secret),
-        };
-        let mut request = HttpRequest::post_form(self.options.endpoint.clone(), &form);
-        if let Some(secret) = basic {
-            request.headers.push((
-                "Authorization".into(),
-                crate::oauth::basic_credentials(&self.options.client_id, secret),
-            ));
-        }
+        let mut request = self.options.client_auth.post_form(
+            self.options.endpoint.clone(),
+            &self.options.client_id,
+            &[("token", token), ("token_type_hint", "access_token")],
+        );
         request.timeout = self.options.timeout;
         request.max_response_bytes = 64 * 1024;
         request

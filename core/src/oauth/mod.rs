@@ -20,6 +20,7 @@
 //! Secrets (client secrets, tokens, codes, verifiers, the state key) live in types whose
 //! `Debug` redacts them, and never appear in error messages.
 
+mod client_auth;
 mod dcr;
 mod pkce;
 mod redirect;
@@ -33,6 +34,7 @@ mod upstream;
 /// Defined in [`crate::error`] (an [`Error`](crate::Error) carries one); re-exported here
 /// for the OAuth code that answers with it.
 pub use crate::error::OAuthErrorResponse;
+pub use client_auth::ClientAuth;
 pub use dcr::{
     ClientRegistration, ClientRegistrationRequest, MAX_REDIRECT_URIS, MAX_REGISTRATION_BYTES,
 };
@@ -45,8 +47,7 @@ pub use state::{
     DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState, STATE_TTL_SECS_RANGE,
     SealedState, StateKey,
 };
-pub(crate) use token_request::basic_credentials;
-pub use token_request::{ClientAuth, Grant, TokenExchange, TokenRequest};
+pub use token_request::{Grant, TokenExchange, TokenRequest};
 pub use upstream::{DEFAULT_REFRESH_MARGIN_SECS, UpstreamTokens};
 
 #[cfg(test)]

@@ -1,40 +1,14 @@
 //! Token requests (RFC 6749 §4.1.3, §4.4, §6; RFC 7636 §4.5; RFC 8693 §2.1), built as
 //! [`HttpRequest`] values the host sends, or hands to a [`crate::http::Fetch`].
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::HttpRequest;
 use crate::url_policy::check_fetch_url;
 
+use super::client_auth::ClientAuth;
 use super::pkce::PkceVerifier;
 use super::request::{check_extra_params, check_resources, require_non_empty, scope_param};
-use super::secret::{ClientSecret, SecretString};
-
-/// How the client authenticates to the token endpoint (RFC 6749 §2.3.1).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum ClientAuth {
-    /// A public client: `client_id` in the body, no secret. Defaults to this.
-    #[default]
-    None,
-    /// `client_id` and `client_secret` in the form body (`client_secret_post`).
-    ClientSecretPost(ClientSecret),
-    /// HTTP Basic with the form-encoded id and secret (`client_secret_basic`).
-    ClientSecretBasic(ClientSecret),
-}
-
-impl ClientAuth {
-    /// The RFC 8414 / RFC 7591 name of the method: `none`, `client_secret_post` or
-    /// `client_secret_basic`.
-    pub fn method(&self) -> &'static str {
-        match self {
-            ClientAuth::None => "none",
-            ClientAuth::ClientSecretPost(_) => "client_secret_post",
-            ClientAuth::ClientSecretBasic(_) => "client_secret_basic",
-        }
-    }
-}
+use super::secret::SecretString;
 
 /// The grant a token request presents. `Debug` redacts codes, tokens and verifiers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,43 +225,21 @@ impl TokenRequest {
         for resource in &self.resources {
             form.push(("resource", resource));
         }
-        let basic = match &self.client_auth {
-            ClientAuth::None => {
-                form.push(("client_id", &self.client_id));
-                None
-            }
-            ClientAuth::ClientSecretPost(secret) => {
-                form.push(("client_id", &self.client_id));
-                form.push(("client_secret", secret.expose()));
-                None
-            }
-            ClientAuth::ClientSecretBasic(secret) => {
-                Some(basic_credentials(&self.client_id, secret))
-            }
-        };
         for (k, v) in &self.extra_params {
             form.push((k, v));
         }
-        let mut request = HttpRequest::post_form(self.token_endpoint.clone(), &form);
-        if let Some(credentials) = basic {
-            request.headers.push(("Authorization".into(), credentials));
-        }
-        Ok(request)
+        Ok(self
+            .client_auth
+            .post_form(self.token_endpoint.clone(), &self.client_id, &form))
     }
-}
-
-/// The `Authorization` value for `client_secret_basic`: RFC 6749 §2.3.1 form-encodes the id
-/// and the secret before joining them with `:` and base64-encoding (a `:` or `%` in a secret
-/// would otherwise be misread by the server).
-pub(crate) fn basic_credentials(client_id: &str, secret: &SecretString) -> String {
-    let id: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
-    let secret: String = url::form_urlencoded::byte_serialize(secret.expose().as_bytes()).collect();
-    format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
     use super::*;
 
     fn form(request: &HttpRequest) -> Vec<(String, String)> {

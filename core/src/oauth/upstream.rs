@@ -4,9 +4,10 @@
 
 use std::fmt;
 
+use super::client_auth::ClientAuth;
 use super::response::TokenResponse;
 use super::secret::SecretString;
-use super::token_request::{ClientAuth, Grant, TokenRequest};
+use super::token_request::{Grant, TokenRequest};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Default for the `margin` of [`UpstreamTokens::needs_refresh`]: refresh a minute early so a
