@@ -15,7 +15,7 @@ use mcp_bearer::{
 use serde_json::{Map, Value, json};
 
 use crate::exit::{CliError, CliResult, OK, OTHER, check_name};
-use crate::issuer::{DevIssuer, IssuerConfig, RunningIssuer};
+use crate::issuer::{DevIssuer, DevIssuerOptions, RunningIssuer};
 use crate::keys::KeyAlg;
 use crate::output::{Style, duration, print_json, printable, progress};
 
@@ -114,7 +114,7 @@ fn tampered(token: &str) -> String {
 pub(crate) fn demo(args: &DemoArgs) -> CliResult {
     let style = Style::for_stdout();
     progress("starting the local issuer…");
-    let running = RunningIssuer::start(IssuerConfig {
+    let running = RunningIssuer::start(DevIssuerOptions {
         port: 0,
         alg: args.alg.algorithm(),
         issuer_url: None,

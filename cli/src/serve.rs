@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::exit::{CliError, CliResult, OK};
-use crate::issuer::{IssuerConfig, RunningIssuer};
+use crate::issuer::{DevIssuerOptions, RunningIssuer};
 use crate::keys::{KeyAlg, read_signing_keys};
 
 /// Arguments of `serve-issuer`.
@@ -42,7 +42,7 @@ pub(crate) fn serve_issuer(args: &ServeArgs) -> CliResult {
         Some(path) => read_signing_keys(path)?,
         None => Vec::new(),
     };
-    let running = RunningIssuer::start(IssuerConfig {
+    let running = RunningIssuer::start(DevIssuerOptions {
         port: args.port,
         alg: args.alg.algorithm(),
         issuer_url: args.issuer_url.clone(),

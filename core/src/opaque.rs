@@ -22,20 +22,20 @@ use crate::oauth::ClientAuth;
 use crate::url_policy::check_fetch_url;
 use crate::verify::{TokenSource, VerifiedToken, scopes_of};
 
-/// Default for [`IntrospectionOptions::cache_ttl`] and [`UserinfoOptions::cache_ttl`].
+/// Default for [`IntrospectionOptions::cache_ttl`] and [`UserInfoOptions::cache_ttl`].
 pub const DEFAULT_OPAQUE_CACHE_TTL: Duration = Duration::from_secs(60);
 /// Default for the opaque verifiers' cache size.
 pub const DEFAULT_OPAQUE_CACHE_ENTRIES: usize = 10_000;
-/// Default for [`IntrospectionOptions::timeout`] and [`UserinfoOptions::timeout`].
+/// Default for [`IntrospectionOptions::timeout`] and [`UserInfoOptions::timeout`].
 pub const DEFAULT_OPAQUE_TIMEOUT: Duration = crate::http::DEFAULT_TIMEOUT;
-/// Allowed `cache_ttl` of [`IntrospectionOptions`] and [`UserinfoOptions`]: 0 (verdicts are
+/// Allowed `cache_ttl` of [`IntrospectionOptions`] and [`UserInfoOptions`]: 0 (verdicts are
 /// not reused) to 1 day.
 pub const OPAQUE_CACHE_TTL_RANGE: RangeInclusive<Duration> =
     Duration::ZERO..=Duration::from_secs(86_400);
-/// Allowed `cache_entries` of [`IntrospectionOptions`] and [`UserinfoOptions`]: 0 (no cache)
+/// Allowed `cache_entries` of [`IntrospectionOptions`] and [`UserInfoOptions`]: 0 (no cache)
 /// to 10 000 000.
 pub const OPAQUE_CACHE_ENTRIES_RANGE: RangeInclusive<usize> = 0..=10_000_000;
-/// Allowed `timeout` of [`IntrospectionOptions`] and [`UserinfoOptions`]: 1 ms to 10 min
+/// Allowed `timeout` of [`IntrospectionOptions`] and [`UserInfoOptions`]: 1 ms to 10 min
 /// ([`crate::http::TIMEOUT_RANGE`]).
 pub const OPAQUE_TIMEOUT_RANGE: RangeInclusive<Duration> = crate::http::TIMEOUT_RANGE;
 
@@ -96,9 +96,9 @@ impl IntrospectionOptions {
     }
 }
 
-/// Which userinfo document a [`UserinfoVerifier`] reads.
+/// Which userinfo document a [`UserInfoVerifier`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum UserinfoFlavor {
+pub enum UserInfoFlavor {
     /// An OIDC userinfo endpoint (Google, Okta, Auth0, …): the subject is `sub`. The default.
     #[default]
     Oidc,
@@ -107,13 +107,13 @@ pub enum UserinfoFlavor {
     GitHub,
 }
 
-/// Options for [`UserinfoVerifier`].
+/// Options for [`UserInfoVerifier`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserinfoOptions {
+pub struct UserInfoOptions {
     /// The userinfo endpoint. Required.
     pub endpoint: String,
-    /// The document's shape. Defaults to [`UserinfoFlavor::Oidc`].
-    pub flavor: UserinfoFlavor,
+    /// The document's shape. Defaults to [`UserInfoFlavor::Oidc`].
+    pub flavor: UserInfoFlavor,
     /// Scopes the token must carry (only checkable where the provider reports them: GitHub).
     /// Defaults to none.
     pub required_scopes: Vec<String>,
@@ -128,12 +128,12 @@ pub struct UserinfoOptions {
     pub timeout: Duration,
 }
 
-impl UserinfoOptions {
+impl UserInfoOptions {
     /// Options for `endpoint`, every other field at its default.
     pub fn new(endpoint: impl Into<String>) -> Self {
-        UserinfoOptions {
+        UserInfoOptions {
             endpoint: endpoint.into(),
-            flavor: UserinfoFlavor::Oidc,
+            flavor: UserInfoFlavor::Oidc,
             required_scopes: Vec::new(),
             cache_ttl: DEFAULT_OPAQUE_CACHE_TTL,
             cache_entries: DEFAULT_OPAQUE_CACHE_ENTRIES,
@@ -415,53 +415,53 @@ impl Introspector {
 }
 
 /// Verifies opaque tokens by calling the provider's userinfo endpoint with them.
-pub struct UserinfoVerifier {
-    options: UserinfoOptions,
+pub struct UserInfoVerifier {
+    options: UserInfoOptions,
     fetch: Arc<dyn Fetch>,
     clock: Arc<dyn Clock>,
     cache: VerdictCache,
 }
 
-impl fmt::Debug for UserinfoVerifier {
+impl fmt::Debug for UserInfoVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UserinfoVerifier")
+        f.debug_struct("UserInfoVerifier")
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
 
-impl UserinfoVerifier {
+impl UserInfoVerifier {
     /// A verifier sending its requests with `fetch`.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an endpoint that is not `https` (or loopback `http`),
     /// or an option outside its range.
-    pub fn new(options: UserinfoOptions, fetch: Arc<dyn Fetch>) -> Result<UserinfoVerifier> {
-        UserinfoVerifier::with_clock(options, fetch, Arc::new(SystemClock))
+    pub fn new(options: UserInfoOptions, fetch: Arc<dyn Fetch>) -> Result<UserInfoVerifier> {
+        UserInfoVerifier::with_clock(options, fetch, Arc::new(SystemClock))
     }
 
-    /// As [`UserinfoVerifier::new`], with an explicit clock.
+    /// As [`UserInfoVerifier::new`], with an explicit clock.
     ///
     /// # Errors
-    /// As [`UserinfoVerifier::new`].
+    /// As [`UserInfoVerifier::new`].
     pub fn with_clock(
-        options: UserinfoOptions,
+        options: UserInfoOptions,
         fetch: Arc<dyn Fetch>,
         clock: Arc<dyn Clock>,
-    ) -> Result<UserinfoVerifier> {
+    ) -> Result<UserInfoVerifier> {
         check_fetch_url(&options.endpoint, "userinfo endpoint", false)?;
         check_common(
             [
-                "UserinfoOptions::cache_ttl",
-                "UserinfoOptions::cache_entries",
-                "UserinfoOptions::timeout",
+                "UserInfoOptions::cache_ttl",
+                "UserInfoOptions::cache_entries",
+                "UserInfoOptions::timeout",
             ],
             options.cache_ttl,
             options.cache_entries,
             options.timeout,
         )?;
         let cache = VerdictCache::new(options.cache_entries);
-        Ok(UserinfoVerifier {
+        Ok(UserInfoVerifier {
             options,
             fetch,
             clock,
@@ -476,7 +476,7 @@ impl UserinfoVerifier {
         request
             .headers
             .push(("Authorization".into(), format!("Bearer {token}")));
-        if self.options.flavor == UserinfoFlavor::GitHub {
+        if self.options.flavor == UserInfoFlavor::GitHub {
             for (name, value) in &mut request.headers {
                 if name.eq_ignore_ascii_case("accept") {
                     *value = "application/vnd.github+json".into();
@@ -524,7 +524,7 @@ impl UserinfoVerifier {
         }
         let mut claims = parse_object(&response.body, "userinfo")?;
         let scopes = match self.options.flavor {
-            UserinfoFlavor::GitHub => {
+            UserInfoFlavor::GitHub => {
                 // GitHub has no `sub`: its stable user id is the numeric `id`.
                 if let Some(id) = claims.get("id").cloned() {
                     let sub = match id {
@@ -547,7 +547,7 @@ impl UserinfoVerifier {
                     })
                     .unwrap_or_default()
             }
-            UserinfoFlavor::Oidc => scopes_of(&claims),
+            UserInfoFlavor::Oidc => scopes_of(&claims),
         };
         if !claims.get("sub").is_some_and(Value::is_string) {
             return Err(Error::new(
@@ -557,7 +557,7 @@ impl UserinfoVerifier {
         }
         check_scopes(&self.options.required_scopes, &scopes)?;
         let verified = VerifiedToken::from_opaque(
-            TokenSource::Userinfo,
+            TokenSource::UserInfo,
             claims,
             scopes,
             Vec::new(),

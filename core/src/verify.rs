@@ -197,7 +197,7 @@ pub enum TokenSource {
     /// An opaque token, vouched for by RFC 7662 introspection.
     Introspection,
     /// An opaque token, accepted by the provider's userinfo endpoint.
-    Userinfo,
+    UserInfo,
 }
 
 /// What a verified token says. Shared between [`VerifiedToken`]s and the cache.

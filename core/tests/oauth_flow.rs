@@ -44,7 +44,7 @@ use mcp_bearer::oauth::{
     TokenExchange, TokenRequest, TokenResponse, UpstreamTokens, random_state,
 };
 use mcp_bearer::opaque::{
-    IntrospectionOptions, Introspector, UserinfoFlavor, UserinfoOptions, UserinfoVerifier,
+    IntrospectionOptions, Introspector, UserInfoFlavor, UserInfoOptions, UserInfoVerifier,
 };
 use mcp_bearer::{
     Algorithm, Error, ErrorKind, KeySource, RemoteJwks, RemoteJwksOptions, TokenSource, TypPolicy,
@@ -991,15 +991,15 @@ fn opaque_tokens(flow: &Flow, set: &UpstreamSet) {
     );
     assert_eq!(err.code(), "ERR_INTROSPECTION_FAILED");
 
-    let mut options = UserinfoOptions::new(flow.upstream.userinfo_endpoint.clone().unwrap());
-    options.flavor = UserinfoFlavor::Oidc;
+    let mut options = UserInfoOptions::new(flow.upstream.userinfo_endpoint.clone().unwrap());
+    options.flavor = UserInfoFlavor::Oidc;
     let userinfo =
-        UserinfoVerifier::with_clock(options, Arc::clone(&flow.fetch), Arc::clone(&clock)).unwrap();
-    flow.ledger.show("UserinfoVerifier", &userinfo);
+        UserInfoVerifier::with_clock(options, Arc::clone(&flow.fetch), Arc::clone(&clock)).unwrap();
+    flow.ledger.show("UserInfoVerifier", &userinfo);
     for _ in 0..2 {
         let token = userinfo.verify(access).unwrap();
         flow.ledger.show("userinfo VerifiedToken", &token);
-        assert_eq!(token.source(), TokenSource::Userinfo);
+        assert_eq!(token.source(), TokenSource::UserInfo);
         assert_eq!(token.subject(), Some(USER));
         let user = UserInfo::from_claims(token.claims(), &ClaimMapping::default());
         assert_eq!(user.email.as_deref(), Some(USER_EMAIL));

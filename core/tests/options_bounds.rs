@@ -20,7 +20,7 @@ use mcp_bearer::oauth::{
 };
 use mcp_bearer::opaque::{
     IntrospectionOptions, Introspector, OPAQUE_CACHE_ENTRIES_RANGE, OPAQUE_CACHE_TTL_RANGE,
-    OPAQUE_TIMEOUT_RANGE, UserinfoOptions, UserinfoVerifier,
+    OPAQUE_TIMEOUT_RANGE, UserInfoOptions, UserInfoVerifier,
 };
 use mcp_bearer::remote::{
     COOLDOWN_RANGE, MAX_AGE_RANGE, MAX_KEYS_RANGE, MAX_RESPONSE_BYTES_RANGE, STALE_WINDOW_RANGE,
@@ -408,9 +408,9 @@ fn opaque_verifier_options_at_their_extremes() {
         let _ = introspector.verify("opaque-1");
         Ok(())
     };
-    let userinfo = |options: UserinfoOptions| {
+    let userinfo = |options: UserInfoOptions| {
         let clock = Arc::new(ManualClock::at_secs(T0));
-        let built = UserinfoVerifier::with_clock(
+        let built = UserInfoVerifier::with_clock(
             options.clone(),
             ureq_fetch(),
             Arc::clone(&clock) as Arc<dyn Clock>,
@@ -427,7 +427,7 @@ fn opaque_verifier_options_at_their_extremes() {
     };
     let base_introspection =
         IntrospectionOptions::new(format!("{}/introspect", provider.origin), "rs-1");
-    let base_userinfo = UserinfoOptions::new(format!("{}/userinfo", provider.origin));
+    let base_userinfo = UserInfoOptions::new(format!("{}/userinfo", provider.origin));
     for value in durations(&OPAQUE_CACHE_TTL_RANGE) {
         let options = IntrospectionOptions {
             cache_ttl: value,
@@ -435,11 +435,11 @@ fn opaque_verifier_options_at_their_extremes() {
         };
         let field = "IntrospectionOptions::cache_ttl";
         check_construction(field, &value, &OPAQUE_CACHE_TTL_RANGE, &introspect(options));
-        let options = UserinfoOptions {
+        let options = UserInfoOptions {
             cache_ttl: value,
             ..base_userinfo.clone()
         };
-        let field = "UserinfoOptions::cache_ttl";
+        let field = "UserInfoOptions::cache_ttl";
         check_construction(field, &value, &OPAQUE_CACHE_TTL_RANGE, &userinfo(options));
     }
     for value in durations(&OPAQUE_TIMEOUT_RANGE) {
@@ -449,11 +449,11 @@ fn opaque_verifier_options_at_their_extremes() {
         };
         let field = "IntrospectionOptions::timeout";
         check_construction(field, &value, &OPAQUE_TIMEOUT_RANGE, &introspect(options));
-        let options = UserinfoOptions {
+        let options = UserInfoOptions {
             timeout: value,
             ..base_userinfo.clone()
         };
-        let field = "UserinfoOptions::timeout";
+        let field = "UserInfoOptions::timeout";
         check_construction(field, &value, &OPAQUE_TIMEOUT_RANGE, &userinfo(options));
     }
     for value in sizes(&OPAQUE_CACHE_ENTRIES_RANGE) {
@@ -468,11 +468,11 @@ fn opaque_verifier_options_at_their_extremes() {
             &OPAQUE_CACHE_ENTRIES_RANGE,
             &introspect(options),
         );
-        let options = UserinfoOptions {
+        let options = UserInfoOptions {
             cache_entries: value,
             ..base_userinfo.clone()
         };
-        let field = "UserinfoOptions::cache_entries";
+        let field = "UserInfoOptions::cache_entries";
         check_construction(
             field,
             &value,
@@ -593,8 +593,8 @@ fn key_set_limits_at_their_extremes() {
 #[test]
 fn header_breaking_tokens_are_refused_not_panicked_on() {
     let provider = provider();
-    let verifier = UserinfoVerifier::new(
-        UserinfoOptions::new(format!("{}/userinfo", provider.origin)),
+    let verifier = UserInfoVerifier::new(
+        UserInfoOptions::new(format!("{}/userinfo", provider.origin)),
         ureq_fetch(),
     )
     .unwrap();

@@ -29,7 +29,7 @@ pub(crate) const RESOURCE_PATH: &str = "/mcp";
 
 /// How to start the issuer.
 #[derive(Debug)]
-pub(crate) struct IssuerConfig {
+pub(crate) struct DevIssuerOptions {
     /// The port on 127.0.0.1; 0 picks a free one.
     pub(crate) port: u16,
     /// The algorithm of generated keys.
@@ -389,7 +389,7 @@ impl RunningIssuer {
     ///
     /// # Errors
     /// A usage error when the port cannot be bound or the issuer URL is invalid.
-    pub(crate) fn start(config: IssuerConfig) -> Result<RunningIssuer, CliError> {
+    pub(crate) fn start(config: DevIssuerOptions) -> Result<RunningIssuer, CliError> {
         // Only loopback is ever bound: the development issuer signs whatever it is asked to.
         let listener = Listener::bind(config.port).map_err(|e| {
             CliError::usage(format!("cannot listen on 127.0.0.1:{}: {e}", config.port))

@@ -700,6 +700,12 @@ fn presets_by_name_for_bindings() {
     for (config, mapping) in cases {
         let preset: ClaimPreset = serde_json::from_value(config.clone()).unwrap();
         assert_eq!(preset.mapping(), mapping, "{config}");
+        // The names stay the providers' own spelling (`github`, `workos`), whatever the
+        // Rust variant is called.
+        assert_eq!(
+            serde_json::to_value(&preset).unwrap()["provider"],
+            config["provider"]
+        );
     }
     assert!(serde_json::from_value::<ClaimPreset>(json!({ "provider": "nope" })).is_err());
 }

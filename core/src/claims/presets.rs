@@ -25,7 +25,8 @@ pub enum ClaimPreset {
     /// [`ClaimMapping::google`].
     Google,
     /// [`ClaimMapping::github`].
-    Github,
+    #[serde(rename = "github")]
+    GitHub,
     /// [`ClaimMapping::keycloak`].
     Keycloak {
         /// The client whose `resource_access` roles count. Defaults to none (realm roles
@@ -36,7 +37,8 @@ pub enum ClaimPreset {
     /// [`ClaimMapping::clerk`].
     Clerk,
     /// [`ClaimMapping::workos`].
-    Workos,
+    #[serde(rename = "workos")]
+    WorkOS,
     /// [`ClaimMapping::supabase`].
     Supabase,
     /// [`ClaimMapping::cognito`].
@@ -52,10 +54,10 @@ impl ClaimPreset {
             ClaimPreset::Okta => ClaimMapping::okta(),
             ClaimPreset::Entra => ClaimMapping::entra(),
             ClaimPreset::Google => ClaimMapping::google(),
-            ClaimPreset::Github => ClaimMapping::github(),
+            ClaimPreset::GitHub => ClaimMapping::github(),
             ClaimPreset::Keycloak { client_id } => ClaimMapping::keycloak(client_id.as_deref()),
             ClaimPreset::Clerk => ClaimMapping::clerk(),
-            ClaimPreset::Workos => ClaimMapping::workos(),
+            ClaimPreset::WorkOS => ClaimMapping::workos(),
             ClaimPreset::Supabase => ClaimMapping::supabase(),
             ClaimPreset::Cognito => ClaimMapping::cognito(),
         }
