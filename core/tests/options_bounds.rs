@@ -14,6 +14,7 @@ use http_loopback::{Listener, Request, Response, Server};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::{self, DiscoveryOptions};
 use mcp_bearer::http::{FetchError, HttpRequest};
+use mcp_bearer::id_token::{IdTokenValidator, IdTokenValidatorOptions};
 use mcp_bearer::jwk::KeySetLimits;
 use mcp_bearer::oauth::{
     PkceChallenge, ProxyState, STATE_TTL_SECS_RANGE, StateKey, TokenResponse, UpstreamTokens,
@@ -35,7 +36,7 @@ use mcp_bearer::{
     VerifierOptions,
 };
 use serde_json::json;
-use support::{JwksServer, T0, clock, jwks_of, key, options, token, ureq_fetch};
+use support::{AUDIENCE, ISSUER, JwksServer, T0, clock, jwks_of, key, options, token, ureq_fetch};
 
 /// The durations every duration option is tried with: the type's edges, the range's edges
 /// and one step past them.
@@ -273,6 +274,74 @@ fn verifier_options_at_their_extremes() {
             *slot(&mut options) = value;
             check_construction(field, &value, &range, &try_options(options));
         }
+    }
+}
+
+#[test]
+fn id_token_validator_options_at_their_extremes() {
+    let signer = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let try_options = |options: IdTokenValidatorOptions| {
+        let clock = clock();
+        let remote = support::remote(&server.url(), RemoteJwksOptions::default(), &clock);
+        let built = IdTokenValidator::with_clock(
+            KeySource::Remote(remote),
+            ISSUER,
+            AUDIENCE,
+            options.clone(),
+            Arc::clone(&clock) as Arc<dyn Clock>,
+        );
+        let Ok(validator) = built else {
+            return built.map(|_| ());
+        };
+        let id_token = token(&signer, T0, 3600);
+        match validator.validate(&id_token, None, None) {
+            Ok(_) => {}
+            Err(e) if id_token.len() > options.max_token_bytes => {
+                assert_eq!(e.kind(), ErrorKind::TokenTooLarge);
+            }
+            Err(e) => panic!("{options:?}: {e:?}"),
+        }
+        // Time claims against every leeway at the far ends of the clock.
+        clock.advance(Duration::MAX);
+        let _ = validator.validate(&id_token, None, None);
+        clock.set_secs(0);
+        let _ = validator.validate(&id_token, None, None);
+        Ok(())
+    };
+    type DurationField = (
+        &'static str,
+        RangeInclusive<Duration>,
+        fn(&mut IdTokenValidatorOptions, Duration),
+    );
+    let duration_fields: [DurationField; 2] = [
+        ("IdTokenValidatorOptions::leeway", LEEWAY_RANGE, |o, v| {
+            o.leeway = v;
+        }),
+        (
+            "IdTokenValidatorOptions::max_token_age",
+            MAX_TOKEN_AGE_RANGE,
+            |o, v| o.max_token_age = Some(v),
+        ),
+    ];
+    for (field, range, set) in duration_fields {
+        for value in durations(&range) {
+            let mut options = IdTokenValidatorOptions::default();
+            set(&mut options, value);
+            check_construction(field, &value, &range, &try_options(options));
+        }
+    }
+    for value in sizes(&MAX_TOKEN_BYTES_RANGE) {
+        let options = IdTokenValidatorOptions {
+            max_token_bytes: value,
+            ..IdTokenValidatorOptions::default()
+        };
+        check_construction(
+            "IdTokenValidatorOptions::max_token_bytes",
+            &value,
+            &MAX_TOKEN_BYTES_RANGE,
+            &try_options(options),
+        );
     }
 }
 

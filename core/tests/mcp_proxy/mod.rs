@@ -30,7 +30,7 @@ use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::ProviderMetadata;
 use mcp_bearer::fetch::{UreqFetch, UreqFetchOptions};
 use mcp_bearer::http::{Fetch, HttpRequest, HttpResponse};
-use mcp_bearer::id_token::IdTokenValidator;
+use mcp_bearer::id_token::{IdTokenValidator, IdTokenValidatorOptions};
 use mcp_bearer::metadata::{
     AuthorizationServerMetadata, BearerChallenge, ProtectedResourceMetadata, bearer_token,
 };
@@ -194,11 +194,12 @@ impl Proxy {
             };
             Verifier::new(own_keys.clone(), options).expect("verifier")
         };
-        let id_tokens = IdTokenValidator::new(
+        let id_tokens = IdTokenValidator::with_clock(
             remote(upstream.jwks_uri.as_deref().expect("jwks_uri")),
             &upstream.issuer,
             CLIENT_ID,
-            None,
+            IdTokenValidatorOptions::default(),
+            Arc::clone(&clock_dyn),
         )
         .expect("ID token validator");
         let signing_key = SigningKey::generate(Algorithm::ES256).expect("ES256 key");
