@@ -3,6 +3,10 @@
 //! Codes reuse jose's strings where jose reports the same failure, so existing
 //! `err.code === "ERR_JWT_EXPIRED"` checks keep working after a switch. A code once released
 //! is never renamed; new kinds only add codes.
+//!
+//! A binding maps errors from data: [`Error::to_record`] gives one owned [`ErrorRecord`] per
+//! error, and [`all_errors`] one [`ErrorCodeInfo`] per code (status, RFC 6750 error,
+//! meaning), from which it generates its exception table and drift test.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -270,8 +274,8 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// Every stable error code, in a fixed order. Each binding's tests compare their own list
-/// with this one.
+/// Every stable error code, in a fixed order: the codes of [`all_errors`], which also gives
+/// each code's status, RFC 6750 error and meaning.
 pub fn all_codes() -> Vec<&'static str> {
     ErrorKind::ALL.iter().map(|k| k.code()).collect()
 }

@@ -7,7 +7,8 @@
 //! - the challenge header is short (at most 512 bytes plus the `resource_metadata` URL),
 //!   printable ASCII, and names no URL or host of the JWKS;
 //! - the message holds no credential, no control character, and no untrusted value longer
-//!   than the bound (so it stays short whatever the token carried).
+//!   than the bound (so it stays short whatever the token carried);
+//! - the error record a binding exposes (`Error::to_record`) carries the same texts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
@@ -91,6 +92,18 @@ fn check(err: &Error, hosts: &[&str], context: &str) {
     for value in [err.expected(), err.actual()].into_iter().flatten() {
         assert!(value.len() <= 2048, "{context}: {} bytes", value.len());
         assert!(!value.chars().any(char::is_control), "{context}: {value:?}");
+    }
+    // What a binding exposes is the record: the same texts, so the same guarantees.
+    let record = err.to_record();
+    assert_eq!(record.message, message, "{context}");
+    assert_eq!(
+        record.public_description,
+        err.public_description(),
+        "{context}"
+    );
+    let json = serde_json::to_string(&record).unwrap();
+    for secret in SECRETS {
+        assert!(!json.contains(secret), "{context}: {json}");
     }
 }
 
