@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::HttpResponse;
+use crate::net::HttpResponse;
 
 use super::secret::SecretString;
 

@@ -1,12 +1,12 @@
 //! Token requests (RFC 6749 §4.1.3, §4.4, §6; RFC 7636 §4.5; RFC 8693 §2.1), built as
-//! [`HttpRequest`] values the host sends, or hands to a [`crate::http::Fetch`].
+//! [`HttpRequest`] values the host sends, or hands to a [`crate::net::Fetch`].
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::HttpRequest;
-use crate::url_policy::check_fetch_url;
+use crate::net::HttpRequest;
+use crate::net::url::check_fetch_url;
 
 use super::pkce::PkceVerifier;
 use super::request::{check_extra_params, check_resources, require_non_empty, scope_param};
