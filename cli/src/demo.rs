@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use mcp_bearer::claims::{ClaimMapping, UserInfo};
-use mcp_bearer::fetch::UreqFetch;
-use mcp_bearer::http::Fetch;
+use mcp_bearer::net::Fetch;
+use mcp_bearer::net::UreqFetch;
 use mcp_bearer::{
     Error, KeySource, RemoteJwksOptions, VerifiedToken, Verifier, VerifierOptions, b64,
 };

@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use clap::Args;
 use mcp_bearer::discovery::{DiscoveryOptions, ProviderMetadata, discover};
-use mcp_bearer::fetch::UreqFetch;
-use mcp_bearer::http::{Fetch, HttpRequest, Method};
 use mcp_bearer::jwk::{KeySetLimits, KeyType, MIN_RSA_BITS};
+use mcp_bearer::jwks::JwksCache;
 use mcp_bearer::metadata::{ProtectedResourceMetadata, protected_resource_metadata_url};
-use mcp_bearer::{Jwk, KeySet, url_policy};
+use mcp_bearer::net::UreqFetch;
+use mcp_bearer::net::{Fetch, HttpRequest, Method};
+use mcp_bearer::{Jwk, KeySet, RemoteJwksOptions};
 use serde_json::{Value, json};
 
 use crate::challenge;
@@ -116,12 +117,13 @@ fn check_keys(report: &mut Report, metadata: &ProviderMetadata, fetch: &dyn Fetc
         report.add("jwks_uri", Status::Fail, "the metadata has no \"jwks_uri\"");
         return skip_rest(report);
     };
-    if let Err(e) = url_policy::check_fetch_url(jwks_uri, "JWKS", false) {
+    // The URL policy the verifier applies: building the cache checks it, and fetches nothing.
+    if let Err(e) = JwksCache::new(jwks_uri, RemoteJwksOptions::default()) {
         report.add("jwks_uri", Status::Fail, e.message());
         return skip_rest(report);
     }
     let mut request = HttpRequest::get(jwks_uri);
-    request.max_response_bytes = mcp_bearer::remote::DEFAULT_MAX_RESPONSE_BYTES;
+    request.max_response_bytes = mcp_bearer::jwks::DEFAULT_MAX_RESPONSE_BYTES;
     progress(&format!("fetching {jwks_uri}…"));
     let keys = match fetch.fetch(&request) {
         Ok(r) if r.status == 200 => KeySet::from_slice(&r.body, KeySetLimits::default()),

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use mcp_bearer::clock::SystemClock;
 use mcp_bearer::discovery::{DiscoveryOptions, discover};
-use mcp_bearer::fetch::UreqFetch;
-use mcp_bearer::http::Fetch;
 use mcp_bearer::jwk::KeySetLimits;
 use mcp_bearer::jws::CompactJws;
+use mcp_bearer::net::Fetch;
+use mcp_bearer::net::UreqFetch;
 use mcp_bearer::{
     Algorithm, Error, KeySet, KeySource, RemoteJwks, RemoteJwksOptions, VerifiedToken, Verifier,
     VerifierOptions, verify_jws,

@@ -11,20 +11,19 @@ use serde_json::{Map, Value};
 
 use crate::bounds;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Fetch, FetchError, HttpRequest, fetch_text, redact_url};
-use crate::remote::{RemoteJwks, RemoteJwksOptions};
-use crate::url_policy;
+use crate::jwks::{RemoteJwks, RemoteJwksOptions};
+use crate::net::{self, Fetch, FetchError, Fetched, HttpRequest, fetch_text, redact_url};
 use crate::verify::{KeySource, Verifier, VerifierOptions};
 
 /// Default for [`DiscoveryOptions::timeout`].
-pub const DEFAULT_TIMEOUT: Duration = crate::http::DEFAULT_TIMEOUT;
+pub const DEFAULT_TIMEOUT: Duration = crate::net::DEFAULT_TIMEOUT;
 /// Default for [`DiscoveryOptions::max_response_bytes`].
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024;
-/// Allowed [`DiscoveryOptions::timeout`]: 1 ms to 10 min ([`crate::http::TIMEOUT_RANGE`]).
-pub const TIMEOUT_RANGE: RangeInclusive<Duration> = crate::http::TIMEOUT_RANGE;
+/// Allowed [`DiscoveryOptions::timeout`]: 1 ms to 10 min ([`crate::net::TIMEOUT_RANGE`]).
+pub const TIMEOUT_RANGE: RangeInclusive<Duration> = crate::net::TIMEOUT_RANGE;
 /// Allowed [`DiscoveryOptions::max_response_bytes`]: 1 byte to 64 MiB
-/// ([`crate::http::MAX_RESPONSE_BYTES_RANGE`]).
-pub const MAX_RESPONSE_BYTES_RANGE: RangeInclusive<usize> = crate::http::MAX_RESPONSE_BYTES_RANGE;
+/// ([`crate::net::MAX_RESPONSE_BYTES_RANGE`]).
+pub const MAX_RESPONSE_BYTES_RANGE: RangeInclusive<usize> = crate::net::MAX_RESPONSE_BYTES_RANGE;
 
 /// Options for [`discover`]. Checked against their ranges when [`discover`] runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,7 +214,7 @@ pub fn discover(
     options: &DiscoveryOptions,
 ) -> Result<ProviderMetadata> {
     options.validate()?;
-    url_policy::check_fetch_url(issuer, "issuer", options.dangerous_allow_insecure_http)?;
+    net::url::check_fetch_url(issuer, "issuer", options.dangerous_allow_insecure_http)?;
     let mut failures = Vec::new();
     for url in discovery_urls(issuer)? {
         let mut request = HttpRequest::get(&url);
@@ -224,16 +223,8 @@ pub fn discover(
         match fetch.fetch(&request) {
             Ok(r) if r.status == 200 => return ProviderMetadata::from_slice(&r.body, issuer, &url),
             Ok(r) => failures.push(format!("{}: HTTP {}", redact_url(&url), r.status)),
-            Err(FetchError::Timeout(m)) => {
-                return Err(Error::new(
-                    ErrorKind::JwksTimeout,
-                    format!(
-                        "discovery of {} timed out: {}",
-                        redact_url(issuer),
-                        fetch_text(&m)
-                    ),
-                )
-                .with_reason("timeout"));
+            Err(e @ FetchError::Timeout(_)) => {
+                return Err(net::fetch_failure(Fetched::Discovery { issuer }, &e));
             }
             Err(e) => failures.push(fetch_text(&e.to_string())),
         }

@@ -5,14 +5,15 @@
 //! the scopes. This crate does that once, for every language binding:
 //!
 //! - [`jwk`]: JWK/JWKS parsing and key selection bound to the token's algorithm;
-//! - [`remote::RemoteJwks`]: the provider's key set fetched and cached, with single flight,
-//!   rotation, cooldown and a stale window;
+//! - [`jwks`]: the provider's key set fetched and cached, with single flight, rotation,
+//!   cooldown and a stale window: [`jwks::JwksCache`] decides without I/O, and
+//!   [`RemoteJwks`] drives it over HTTP (a host may drive it with its own client);
 //! - [`jws`]: the JWS layer (`verify_jws`);
 //! - [`Verifier`]: the JWT claim policy, with a verified-token cache;
 //! - [`Error`]: one error type with stable codes ([`all_errors`]), and its owned, plain
 //!   form for bindings ([`ErrorRecord`]).
 //!
-//! The core is synchronous and sans-I/O where it can be: I/O goes through [`http::Fetch`]
+//! The core is synchronous and sans-I/O where it can be: I/O goes through [`net::Fetch`]
 //! and time through [`clock::Clock`].
 //!
 //! ```no_run
@@ -45,26 +46,24 @@ pub mod claims;
 pub mod clock;
 pub mod discovery;
 pub mod error;
-pub mod fetch;
-pub mod http;
 pub mod id_token;
 pub mod jwk;
+pub mod jwks;
 pub mod jws;
 pub mod metadata;
+pub mod net;
 pub mod oauth;
 pub mod opaque;
 mod registered;
-pub mod remote;
 mod roca;
 pub mod sign;
 mod untrusted;
-pub mod url_policy;
 pub mod verify;
 
 pub use error::{Error, ErrorCodeInfo, ErrorKind, ErrorRecord, Result, all_codes, all_errors};
 pub use jwk::{Algorithm, Jwk, KeySet};
+pub use jwks::{RemoteJwks, RemoteJwksOptions};
 pub use jws::verify_jws;
-pub use remote::{RemoteJwks, RemoteJwksOptions};
 pub use sign::SigningKey;
 pub use verify::{KeySource, TokenSource, TypPolicy, VerifiedToken, Verifier, VerifierOptions};
 

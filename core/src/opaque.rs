@@ -17,9 +17,9 @@ use serde_json::{Map, Value};
 use crate::bounds;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Fetch, FetchError, HttpRequest, HttpResponse, fetch_text};
+use crate::net::url::check_fetch_url;
+use crate::net::{self, Fetch, Fetched, HttpRequest, HttpResponse};
 use crate::oauth::ClientAuth;
-use crate::url_policy::check_fetch_url;
 use crate::verify::{TokenSource, VerifiedToken, scopes_of};
 
 /// Default for [`IntrospectionOptions::cache_ttl`] and [`UserInfoOptions::cache_ttl`].
@@ -27,7 +27,7 @@ pub const DEFAULT_OPAQUE_CACHE_TTL: Duration = Duration::from_secs(60);
 /// Default for the opaque verifiers' cache size.
 pub const DEFAULT_OPAQUE_CACHE_ENTRIES: usize = 10_000;
 /// Default for [`IntrospectionOptions::timeout`] and [`UserInfoOptions::timeout`].
-pub const DEFAULT_OPAQUE_TIMEOUT: Duration = crate::http::DEFAULT_TIMEOUT;
+pub const DEFAULT_OPAQUE_TIMEOUT: Duration = crate::net::DEFAULT_TIMEOUT;
 /// Allowed `cache_ttl` of [`IntrospectionOptions`] and [`UserInfoOptions`]: 0 (verdicts are
 /// not reused) to 1 day.
 pub const OPAQUE_CACHE_TTL_RANGE: RangeInclusive<Duration> =
@@ -36,8 +36,8 @@ pub const OPAQUE_CACHE_TTL_RANGE: RangeInclusive<Duration> =
 /// to 10 000 000.
 pub const OPAQUE_CACHE_ENTRIES_RANGE: RangeInclusive<usize> = 0..=10_000_000;
 /// Allowed `timeout` of [`IntrospectionOptions`] and [`UserInfoOptions`]: 1 ms to 10 min
-/// ([`crate::http::TIMEOUT_RANGE`]).
-pub const OPAQUE_TIMEOUT_RANGE: RangeInclusive<Duration> = crate::http::TIMEOUT_RANGE;
+/// ([`crate::net::TIMEOUT_RANGE`]).
+pub const OPAQUE_TIMEOUT_RANGE: RangeInclusive<Duration> = crate::net::TIMEOUT_RANGE;
 
 /// Checks the options both opaque verifiers share; `fields` names them for the message.
 fn check_common(
@@ -194,19 +194,10 @@ impl VerdictCache {
     }
 }
 
-fn send(fetch: &dyn Fetch, request: &HttpRequest, what: &str) -> Result<HttpResponse> {
-    fetch.fetch(request).map_err(|e| match e {
-        FetchError::Timeout(m) => Error::new(
-            ErrorKind::IntrospectionFailed,
-            format!("{what} timed out: {}", fetch_text(&m)),
-        )
-        .with_reason("timeout"),
-        other => Error::new(
-            ErrorKind::IntrospectionFailed,
-            format!("{what} failed: {}", fetch_text(&other.to_string())),
-        )
-        .with_reason("transport"),
-    })
+fn send(fetch: &dyn Fetch, request: &HttpRequest, what: Fetched<'_>) -> Result<HttpResponse> {
+    fetch
+        .fetch(request)
+        .map_err(|e| net::fetch_failure(what, &e))
 }
 
 fn parse_object(body: &[u8], what: &str) -> Result<Map<String, Value>> {
@@ -317,7 +308,7 @@ impl Introspector {
         let response = send(
             self.fetch.as_ref(),
             &self.request(token),
-            "token introspection",
+            Fetched::Introspection,
         )?;
         if response.status != 200 {
             return Err(Error::new(
@@ -499,11 +490,7 @@ impl UserInfoVerifier {
         if let Some(hit) = self.cache.get(token, now) {
             return Ok(hit);
         }
-        let response = send(
-            self.fetch.as_ref(),
-            &self.request(token),
-            "the userinfo request",
-        )?;
+        let response = send(self.fetch.as_ref(), &self.request(token), Fetched::UserInfo)?;
         match response.status {
             200 => {}
             401 | 403 => {

@@ -14,9 +14,9 @@ use crate::cache::TokenCache;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwk::{Algorithm, KeySet};
+use crate::jwks::{KeySnapshot, MissPeek, Peek, RemoteJwks};
 use crate::jws::{CompactJws, DEFAULT_MAX_KEY_CANDIDATES, JwsHeader};
 use crate::registered::{Extracted, RegisteredClaims};
-use crate::remote::{KeySnapshot, MissPeek, Peek, RemoteJwks};
 
 /// Default for [`VerifierOptions::leeway`].
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);

@@ -2,7 +2,7 @@
 //! upstream OpenID provider as an OAuth proxy ([`mcp_proxy`], DESIGN §4), and that provider
 //! ([`upstream_idp`]). The test plays the MCP client and the browser, and looks into the
 //! proxy where the proxy's own steps need checking. Every request goes through
-//! `mcp_bearer::fetch::UreqFetch`, which does not follow redirects, so each 302 is read and
+//! `mcp_bearer::net::UreqFetch`, which does not follow redirects, so each 302 is read and
 //! followed by hand, like a browser.
 //!
 //! 1. discovery of the upstream;
@@ -36,8 +36,8 @@ use http_loopback::Server;
 use mcp_bearer::claims::{ClaimMapping, UserInfo};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::{DiscoveryOptions, ProviderMetadata, discover};
-use mcp_bearer::http::{Fetch, HttpRequest, HttpResponse, Method};
 use mcp_bearer::metadata::{BearerChallenge, ProtectedResourceMetadata, bearer_token};
+use mcp_bearer::net::{Fetch, HttpRequest, HttpResponse, Method};
 use mcp_bearer::oauth::{
     AuthorizationRequest, ClientAuth, DEFAULT_REFRESH_MARGIN_SECS, DEFAULT_STATE_TTL_SECS, Grant,
     OAuthErrorResponse, PkceChallenge, PkceVerifier, ProxyState, RedirectUriPolicy, StateKey,

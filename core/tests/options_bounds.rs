@@ -13,19 +13,19 @@ use std::time::Duration;
 use http_loopback::{Listener, Request, Response, Server};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::{self, DiscoveryOptions};
-use mcp_bearer::http::{FetchError, HttpRequest};
 use mcp_bearer::id_token::{IdTokenValidator, IdTokenValidatorOptions};
 use mcp_bearer::jwk::KeySetLimits;
+use mcp_bearer::jwks::{
+    COOLDOWN_RANGE, MAX_AGE_RANGE, MAX_KEYS_RANGE, MAX_RESPONSE_BYTES_RANGE, STALE_WINDOW_RANGE,
+    TIMEOUT_RANGE,
+};
+use mcp_bearer::net::{FetchError, HttpRequest};
 use mcp_bearer::oauth::{
     PkceChallenge, ProxyState, STATE_TTL_SECS_RANGE, StateKey, TokenResponse, UpstreamTokens,
 };
 use mcp_bearer::opaque::{
     IntrospectionOptions, Introspector, OPAQUE_CACHE_ENTRIES_RANGE, OPAQUE_CACHE_TTL_RANGE,
     OPAQUE_TIMEOUT_RANGE, UserInfoOptions, UserInfoVerifier,
-};
-use mcp_bearer::remote::{
-    COOLDOWN_RANGE, MAX_AGE_RANGE, MAX_KEYS_RANGE, MAX_RESPONSE_BYTES_RANGE, STALE_WINDOW_RANGE,
-    TIMEOUT_RANGE,
 };
 use mcp_bearer::verify::{
     LEEWAY_RANGE, MAX_KEY_CANDIDATES_RANGE, MAX_TOKEN_AGE_RANGE, MAX_TOKEN_BYTES_RANGE,
@@ -627,7 +627,7 @@ fn ureq_fetch_clamps_requests_at_their_extremes() {
 
 #[test]
 fn time_arithmetic_saturates_at_the_ends_of_the_clock() {
-    let response = TokenResponse::parse(&mcp_bearer::http::HttpResponse {
+    let response = TokenResponse::parse(&mcp_bearer::net::HttpResponse {
         status: 200,
         headers: vec![("Content-Type".into(), "application/json".into())],
         body: br#"{"access_token":"a","token_type":"Bearer","refresh_token":"r","expires_in":18446744073709551615}"#.to_vec(),

@@ -10,7 +10,7 @@ mod support;
 use std::sync::{Arc, Barrier, mpsc};
 use std::time::{Duration, Instant};
 
-use mcp_bearer::remote::{DEFAULT_COOLDOWN, DEFAULT_MAX_AGE, DEFAULT_STALE_WINDOW};
+use mcp_bearer::jwks::{DEFAULT_COOLDOWN, DEFAULT_MAX_AGE, DEFAULT_STALE_WINDOW};
 use mcp_bearer::{Algorithm, ErrorKind, RemoteJwks, RemoteJwksOptions, VerifiedToken, Verifier};
 use support::{
     Death, JwksServer, Reply, T0, clock, jwks_of, key, now, remote, remote_verifier, token,
@@ -147,7 +147,7 @@ fn verify_cached_answers_none_until_keys_are_loaded() {
 
     // Once the cooldown allows a refetch, an unknown kid may be a rotation: only a fetch can
     // tell, so no answer yet.
-    clock.set_secs(T0 + secs(mcp_bearer::remote::DEFAULT_COOLDOWN));
+    clock.set_secs(T0 + secs(mcp_bearer::jwks::DEFAULT_COOLDOWN));
     assert!(verifier.verify_cached(&stranger).unwrap().is_none());
     assert_eq!(server.requests(), 1);
 }

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::net::url::check_fetch_url;
 use crate::oauth::PKCE_METHOD_S256;
-use crate::url_policy::check_fetch_url;
 
 /// The RFC 9728 well-known URI suffix.
 pub const PROTECTED_RESOURCE_WELL_KNOWN: &str = "oauth-protected-resource";
@@ -54,7 +54,7 @@ fn check_identifier(identifier: &str, what: &str) -> Result<Url> {
             ErrorKind::InvalidConfig,
             format!(
                 "the {what} {:?} must not have a fragment",
-                crate::http::redact_url(identifier)
+                crate::net::redact_url(identifier)
             ),
         ));
     }
@@ -68,7 +68,7 @@ fn check_issuer(issuer: &str) -> Result<Url> {
             ErrorKind::InvalidConfig,
             format!(
                 "the issuer {:?} must not have a query (RFC 8414 §2)",
-                crate::http::redact_url(issuer)
+                crate::net::redact_url(issuer)
             ),
         ));
     }

@@ -5,7 +5,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::http::HttpRequest;
+use crate::net::HttpRequest;
 
 use super::secret::{ClientSecret, SecretString};
 

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::*;
 use crate::error::Error;
-use crate::http::HttpResponse;
+use crate::net::HttpResponse;
 
 const CLIENT_SECRET: &str = "SECRET-client-secret-7f3a";
 const CODE: &str = "SECRET-auth-code-91c2";

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use url::{Host, Url};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::url_policy::is_loopback_host;
+use crate::net::url::is_loopback_host;
 
 /// The private-use URI schemes of common MCP clients: Cursor, VS Code, Windsurf.
 pub const DEFAULT_PRIVATE_USE_SCHEMES: &[&str] = &["cursor", "vscode", "windsurf"];

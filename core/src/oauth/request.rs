@@ -4,7 +4,7 @@
 use url::Url;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::url_policy::check_fetch_url;
+use crate::net::url::check_fetch_url;
 
 use super::pkce::PkceChallenge;
 
@@ -179,7 +179,7 @@ pub(super) fn check_resources(resources: &[String]) -> Result<()> {
                 ErrorKind::InvalidRequest,
                 format!(
                     "resource {} must be an absolute URI without a fragment (RFC 8707 §2)",
-                    crate::http::quote_url(resource)
+                    crate::net::quote_url(resource)
                 ),
             ));
         }

@@ -7,7 +7,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, OAuthErrorResponse, Result};
-use crate::http::HttpResponse;
+use crate::net::HttpResponse;
 
 use super::secret::SecretString;
 

@@ -1,9 +1,9 @@
 //! Token requests (RFC 6749 §4.1.3, §4.4, §6; RFC 7636 §4.5; RFC 8693 §2.1), built as
-//! [`HttpRequest`] values the host sends, or hands to a [`crate::http::Fetch`].
+//! [`HttpRequest`] values the host sends, or hands to a [`crate::net::Fetch`].
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::HttpRequest;
-use crate::url_policy::check_fetch_url;
+use crate::net::HttpRequest;
+use crate::net::url::check_fetch_url;
 
 use super::client_auth::ClientAuth;
 use super::pkce::PkceVerifier;

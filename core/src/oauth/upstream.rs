@@ -120,7 +120,7 @@ impl UpstreamTokens {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::http::HttpResponse;
+    use crate::net::HttpResponse;
 
     fn response(body: &str) -> TokenResponse {
         TokenResponse::parse(&HttpResponse {

@@ -28,12 +28,12 @@ use http_loopback::{Request, Response, Server};
 use mcp_bearer::claims::{ClaimMapping, UserInfo};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::ProviderMetadata;
-use mcp_bearer::fetch::{UreqFetch, UreqFetchOptions};
-use mcp_bearer::http::{Fetch, HttpRequest, HttpResponse};
 use mcp_bearer::id_token::{IdTokenValidator, IdTokenValidatorOptions};
 use mcp_bearer::metadata::{
     AuthorizationServerMetadata, BearerChallenge, ProtectedResourceMetadata, bearer_token,
 };
+use mcp_bearer::net::{Fetch, HttpRequest, HttpResponse};
+use mcp_bearer::net::{UreqFetch, UreqFetchOptions};
 use mcp_bearer::oauth::{
     AuthorizationRequest, ClientAuth, ClientRegistration, ClientRegistrationRequest,
     DEFAULT_STATE_TTL_SECS, Grant, OAuthErrorResponse, PkceChallenge, PkceVerifier, ProxyState,

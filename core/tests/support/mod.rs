@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use http_loopback::{Listener, Options, Outcome, Request, Response, Server};
 use mcp_bearer::clock::ManualClock;
-use mcp_bearer::fetch::{UreqFetch, UreqFetchOptions};
-use mcp_bearer::http::Fetch;
+use mcp_bearer::net::Fetch;
+use mcp_bearer::net::{UreqFetch, UreqFetchOptions};
 use mcp_bearer::{RemoteJwks, RemoteJwksOptions, SigningKey, Verifier, VerifierOptions};
 use serde_json::{Map, Value, json};
 

@@ -1,12 +1,13 @@
-//! Which URLs the crate may fetch keys and metadata from.
+//! Which URLs the crate may fetch keys and metadata from. Crate-private: its answers are
+//! typed by the `url` crate, which stays out of the public API.
 
 use url::{Host, Url};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::quote_url;
+use crate::net::quote_url;
 
 /// Whether `host` is a loopback host: `localhost`, 127.0.0.0/8 or `::1`.
-pub fn is_loopback_host(host: &Host<&str>) -> bool {
+pub(crate) fn is_loopback_host(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         Host::Ipv4(ip) => ip.is_loopback(),
@@ -19,7 +20,7 @@ pub fn is_loopback_host(host: &Host<&str>) -> bool {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidConfig`] naming the URL and what to change.
-pub fn check_fetch_url(url: &str, what: &str, allow_insecure: bool) -> Result<Url> {
+pub(crate) fn check_fetch_url(url: &str, what: &str, allow_insecure: bool) -> Result<Url> {
     let parsed = Url::parse(url).map_err(|e| {
         Error::new(
             ErrorKind::InvalidConfig,

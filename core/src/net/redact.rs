@@ -1,163 +1,7 @@
-//! HTTP requests and responses as plain values, and the [`Fetch`] trait that sends them.
-//!
-//! The pure parts of the crate build [`HttpRequest`] values and parse [`HttpResponse`]
-//! values; only an implementation of [`Fetch`] does I/O. [`crate::fetch::UreqFetch`] is the
-//! default; a host that prefers its own HTTP stack implements [`Fetch`] itself or sends the
-//! built requests on its own.
+//! The one rule for showing a URL or an HTTP client's text in a message or `Debug` output:
+//! userinfo dropped, credential parameters redacted, untrusted text quoted and cut.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::ops::RangeInclusive;
-use std::time::Duration;
-
-/// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `GET`
-    Get,
-    /// `POST`
-    Post,
-}
-
-impl Method {
-    /// The method's name as sent on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        }
-    }
-}
-
-/// A request to send: method, URL, headers and body.
-///
-/// `Debug` shows header names but redacts the values of `Authorization` and the body,
-/// which may carry client secrets, codes or tokens, and the values of the URL's credential
-/// parameters (`code`, `access_token`, `client_secret`, …).
-#[derive(Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    /// The method.
-    pub method: Method,
-    /// The absolute URL.
-    pub url: String,
-    /// Header names and values, in order.
-    pub headers: Vec<(String, String)>,
-    /// The body, empty for `GET`.
-    pub body: Vec<u8>,
-    /// How long the whole exchange may take. Defaults to 5 s (see [`HttpRequest::get`]).
-    /// [`crate::fetch::UreqFetch`] clamps it to [`TIMEOUT_RANGE`] (1 ms to 10 min): zero
-    /// means "as soon as possible", `Duration::MAX` "as long as allowed".
-    pub timeout: Duration,
-    /// The largest response body accepted; a larger one fails the request.
-    /// Defaults to 1 MiB (see [`HttpRequest::get`]). [`crate::fetch::UreqFetch`] never reads
-    /// more than the end of [`MAX_RESPONSE_BYTES_RANGE`] (64 MiB), so `usize::MAX` means
-    /// "as much as allowed".
-    pub max_response_bytes: usize,
-}
-
-/// Default for [`HttpRequest::timeout`].
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default for [`HttpRequest::max_response_bytes`].
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
-/// The timeouts an HTTP exchange may have, for every option that sets one: 1 ms to 10 min.
-/// Beyond that a caller waits on a dead endpoint for longer than any client waits for it.
-pub const TIMEOUT_RANGE: RangeInclusive<Duration> =
-    Duration::from_millis(1)..=Duration::from_secs(600);
-/// The response size caps an HTTP exchange may have, for every option that sets one: 1 byte
-/// to 64 MiB (a body is read into memory whole).
-pub const MAX_RESPONSE_BYTES_RANGE: RangeInclusive<usize> = 1..=64 * 1024 * 1024;
-
-impl HttpRequest {
-    /// A `GET` of `url` accepting JSON, with the default timeout and size cap.
-    pub fn get(url: impl Into<String>) -> Self {
-        HttpRequest {
-            method: Method::Get,
-            url: url.into(),
-            headers: vec![("Accept".into(), "application/json".into())],
-            body: Vec::new(),
-            timeout: DEFAULT_TIMEOUT,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-        }
-    }
-
-    /// A form-encoded `POST` of `form` to `url` accepting JSON.
-    pub fn post_form(url: impl Into<String>, form: &[(&str, &str)]) -> Self {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        HttpRequest {
-            method: Method::Post,
-            url: url.into(),
-            headers: vec![
-                ("Accept".into(), "application/json".into()),
-                (
-                    "Content-Type".into(),
-                    "application/x-www-form-urlencoded".into(),
-                ),
-            ],
-            body: body.into_bytes(),
-            timeout: DEFAULT_TIMEOUT,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-        }
-    }
-
-    /// The first value of header `name` (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        header_value(&self.headers, name)
-    }
-}
-
-impl fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let sensitive =
-                    k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("cookie");
-                (
-                    k.as_str(),
-                    if sensitive { "<redacted>" } else { v.as_str() },
-                )
-            })
-            .collect();
-        f.debug_struct("HttpRequest")
-            .field("method", &self.method)
-            .field("url", &redact_url(&self.url))
-            .field("headers", &headers)
-            .field("body", &format_args!("<{} bytes>", self.body.len()))
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
-
-/// A response: status, headers and the (size-capped) body.
-#[derive(Clone, PartialEq, Eq)]
-pub struct HttpResponse {
-    /// The HTTP status code.
-    pub status: u16,
-    /// Header names and values, in order.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-impl HttpResponse {
-    /// The first value of header `name` (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        header_value(&self.headers, name)
-    }
-}
-
-impl fmt::Debug for HttpResponse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpResponse")
-            .field("status", &self.status)
-            .field("headers", &self.headers.len())
-            .field("body", &format_args!("<{} bytes>", self.body.len()))
-            .finish()
-    }
-}
 
 /// Query (and fragment) parameters whose values are credentials: the `code` of an
 /// authorization response (a GET of a redirect URI carries it), tokens, secrets, verifiers.
@@ -227,10 +71,10 @@ pub(crate) fn quote_url(url: &str) -> String {
     crate::untrusted::quote_at_most(&redact_url(url), MAX_URL_CHARS)
 }
 
-/// The longest [`FetchError`] text an error message repeats, in characters.
+/// The longest [`FetchError`](super::FetchError) text an error message repeats, in characters.
 const MAX_FETCH_TEXT_CHARS: usize = 512;
 
-/// A [`FetchError`]'s text for an error message. A [`Fetch`] may be the host's own, so its
+/// A [`FetchError`](super::FetchError)'s text for an error message. A [`Fetch`](super::Fetch) may be the host's own, so its
 /// text is not trusted to be redacted or short: URLs in it go through [`redact_url`], control
 /// characters are escaped and the text is cut after 512 characters.
 pub(crate) fn fetch_text(text: &str) -> String {
@@ -326,47 +170,10 @@ fn redact_params(url: &str) -> Option<String> {
     redacted.then_some(out)
 }
 
-fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-/// Why a [`Fetch`] failed. Callers map it onto their own [`crate::ErrorKind`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FetchError {
-    /// The exchange did not finish within the request's timeout.
-    Timeout(String),
-    /// The body was larger than the request's `max_response_bytes`.
-    TooLarge(String),
-    /// Any other failure: DNS, connection refused, TLS, a broken response.
-    Transport(String),
-}
-
-impl fmt::Display for FetchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FetchError::Timeout(m) | FetchError::TooLarge(m) | FetchError::Transport(m) => {
-                f.write_str(m)
-            }
-        }
-    }
-}
-
-impl std::error::Error for FetchError {}
-
-/// Sends an [`HttpRequest`]. Implementations must not follow redirects (a 3xx is returned
-/// as a response), must honour the request's timeout and size cap, and must return non-2xx
-/// statuses as responses rather than errors.
-pub trait Fetch: Send + Sync + fmt::Debug {
-    /// Sends `request` and returns the response.
-    fn fetch(&self, request: &HttpRequest) -> Result<HttpResponse, FetchError>;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::HttpRequest;
 
     #[test]
     fn debug_redacts_credentials_in_the_url() {

@@ -1,9 +1,12 @@
 //! The default [`Fetch`]: ureq over rustls, with rustls on aws-lc-rs (the same crypto library
 //! as the verifier, so ring is never linked).
 //!
-//! Trusts the operating system's CA store plus an optional extra PEM bundle (self-hosted
-//! identity providers behind an internal CA), honours `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`,
-//! never follows redirects, and caps every response body.
+//! Certificates are checked the way the platform checks them: by `rustls-platform-verifier`
+//! (the Security framework on macOS and iOS, CryptoAPI on Windows, the system CA store read by
+//! `rustls-native-certs` with webpki on Linux). On Android, and whenever an extra PEM bundle is
+//! given (self-hosted identity providers behind an internal CA), the trust store is the system
+//! store as `rustls-native-certs` finds it plus that bundle, checked by webpki. Honours
+//! `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`, never follows redirects, and caps every response body.
 
 use std::fmt;
 use std::io::Read;
@@ -14,7 +17,7 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
 use crate::bounds;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{
+use crate::net::{
     Fetch, FetchError, HttpRequest, HttpResponse, MAX_RESPONSE_BYTES_RANGE, Method, TIMEOUT_RANGE,
     redact_url,
 };
@@ -22,8 +25,9 @@ use crate::http::{
 /// Options for [`UreqFetch`].
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct UreqFetchOptions {
-    /// Extra trusted CA certificates, PEM-encoded, added to the system store.
-    /// Defaults to none.
+    /// Extra trusted CA certificates, PEM-encoded, added to the system store as
+    /// `rustls-native-certs` reads it (then certificates are checked by webpki against that
+    /// store, not by the platform verifier). Defaults to none (the platform verifier).
     pub extra_ca_pem: Option<Vec<u8>>,
     /// Skip the operating system's CA store and trust only `extra_ca_pem`.
     /// Defaults to `false`.
@@ -81,48 +85,14 @@ impl UreqFetch {
     /// [`ErrorKind::InvalidConfig`] when the extra CA bundle is not PEM or holds no
     /// certificate, or when no CA certificate at all can be loaded.
     pub fn with_options(options: &UreqFetchOptions) -> Result<UreqFetch> {
-        let mut roots: Vec<Certificate<'static>> = Vec::new();
-        if !options.only_extra_ca {
-            // Unreadable entries in the system store are skipped, as browsers do.
-            let native = rustls_native_certs::load_native_certs();
-            roots.extend(
-                native
-                    .certs
-                    .iter()
-                    .map(|c| Certificate::from_der(c.as_ref()).to_owned()),
-            );
-        }
-        if let Some(pem) = &options.extra_ca_pem {
-            let before = roots.len();
-            for item in ureq::tls::parse_pem(pem) {
-                match item {
-                    Ok(PemItem::Certificate(c)) => roots.push(c),
-                    Ok(_) => {}
-                    Err(e) => {
-                        return Err(Error::new(
-                            ErrorKind::InvalidConfig,
-                            format!("the extra CA bundle is not valid PEM: {e}"),
-                        ));
-                    }
-                }
-            }
-            if roots.len() == before {
-                return Err(Error::new(
-                    ErrorKind::InvalidConfig,
-                    "the extra CA bundle holds no certificate",
-                ));
-            }
-        }
-        if roots.is_empty() {
-            return Err(Error::new(
-                ErrorKind::InvalidConfig,
-                "no trusted CA certificate: the system store is empty and no extra CA bundle was \
-                 given (install ca-certificates or pass a PEM bundle)",
-            ));
-        }
+        let root_certs = if options.extra_ca_pem.is_none() && !options.only_extra_ca {
+            default_trust()
+        } else {
+            RootCerts::new_with_certs(&trust_store(options)?)
+        };
         let tls = TlsConfig::builder()
             .provider(TlsProvider::Rustls)
-            .root_certs(RootCerts::new_with_certs(&roots))
+            .root_certs(root_certs)
             .unversioned_rustls_crypto_provider(Arc::new(
                 rustls::crypto::aws_lc_rs::default_provider(),
             ))
@@ -143,6 +113,71 @@ impl UreqFetch {
             .new_agent();
         Ok(UreqFetch { agent })
     }
+}
+
+/// The platform's verifier, where it works without the host's help.
+#[cfg(not(target_os = "android"))]
+fn default_trust() -> RootCerts {
+    RootCerts::PlatformVerifier
+}
+
+/// On Android the platform verifier needs the host application to hand it a JVM context
+/// first, and without one it panics inside the TLS handshake: the system store as
+/// `rustls-native-certs` finds it is used instead (an Android host that needs the platform's
+/// trust drives [`crate::jwks::JwksCache`] with its own HTTP client).
+#[cfg(target_os = "android")]
+fn default_trust() -> RootCerts {
+    let native = rustls_native_certs::load_native_certs();
+    let roots: Vec<Certificate<'static>> = native
+        .certs
+        .iter()
+        .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
+    RootCerts::new_with_certs(&roots)
+}
+
+/// The system store (unless `only_extra_ca`) plus the extra PEM bundle.
+fn trust_store(options: &UreqFetchOptions) -> Result<Vec<Certificate<'static>>> {
+    let mut roots: Vec<Certificate<'static>> = Vec::new();
+    if !options.only_extra_ca {
+        // Unreadable entries in the system store are skipped, as browsers do.
+        let native = rustls_native_certs::load_native_certs();
+        roots.extend(
+            native
+                .certs
+                .iter()
+                .map(|c| Certificate::from_der(c.as_ref()).to_owned()),
+        );
+    }
+    if let Some(pem) = &options.extra_ca_pem {
+        let before = roots.len();
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(PemItem::Certificate(c)) => roots.push(c),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidConfig,
+                        format!("the extra CA bundle is not valid PEM: {e}"),
+                    ));
+                }
+            }
+        }
+        if roots.len() == before {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "the extra CA bundle holds no certificate",
+            ));
+        }
+    }
+    if roots.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidConfig,
+            "no trusted CA certificate: the system store is empty and no extra CA bundle was \
+             given (install ca-certificates or pass a PEM bundle)",
+        ));
+    }
+    Ok(roots)
 }
 
 impl Fetch for UreqFetch {
