@@ -37,7 +37,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod b64;
+mod b64;
 mod bounds;
 mod cache;
 pub mod claims;
@@ -56,6 +56,9 @@ mod registered;
 pub mod remote;
 mod roca;
 pub mod sign;
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub mod test_support;
 mod untrusted;
 pub mod url_policy;
 pub mod verify;

@@ -329,12 +329,8 @@ impl SigningKey {
     }
 }
 
-/// Builds a compact JWS from raw header and payload bytes and a signing function. Used for
-/// the test vectors, which need headers no well-behaved signer would write.
-///
-/// # Errors
-/// The signing function's error.
-pub fn sign_compact(
+/// Builds a compact JWS from raw header and payload bytes and a signing function.
+pub(crate) fn sign_compact(
     header: &[u8],
     payload: &[u8],
     sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
@@ -344,11 +340,10 @@ pub fn sign_compact(
     Ok(format!("{input}.{}", b64::encode(sig)))
 }
 
-/// Signs `message` with HMAC for HS256/384/512.
-///
-/// # Errors
-/// [`ErrorKind::NotSupported`] for a non-HMAC algorithm.
-pub fn hmac_sign(alg: Algorithm, secret: &[u8], message: &[u8]) -> Result<Vec<u8>> {
+/// Signs `message` with HMAC for HS256/384/512: [`ErrorKind::NotSupported`] for another
+/// algorithm. Only the tests sign with a shared secret (through `test_support`).
+#[cfg_attr(not(any(test, feature = "test-support")), allow(dead_code))]
+pub(crate) fn hmac_sign(alg: Algorithm, secret: &[u8], message: &[u8]) -> Result<Vec<u8>> {
     let h = alg
         .hmac()
         .ok_or_else(|| Error::new(ErrorKind::NotSupported, format!("{alg} is not HMAC")))?;
