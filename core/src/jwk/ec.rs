@@ -41,7 +41,6 @@ pub(super) fn from_coordinates(curve: Curve, x: &[u8], y: &[u8]) -> Result<Mater
 }
 
 /// The key of an encoded point (SEC 1 §2.3.3), which must be uncompressed: `04 || x || y`.
-#[allow(dead_code)] // used by the PEM import
 pub(super) fn from_point(curve: Curve, point: &[u8]) -> Result<Material> {
     let len = curve.coordinate_len();
     match point.split_first() {

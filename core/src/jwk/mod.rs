@@ -24,12 +24,14 @@ mod algorithm;
 mod ec;
 mod oct;
 mod okp;
+mod pem;
 mod rsa;
 
 use algorithm::ALGORITHM_COUNT;
 pub(crate) use algorithm::Signing;
 use algorithm::Verification;
 pub use algorithm::{Algorithm, Curve, KeyType};
+pub use pem::MAX_PEM_BYTES;
 pub use rsa::MIN_RSA_BITS;
 
 /// The key material of a [`Jwk`], checked by its key type's module.
