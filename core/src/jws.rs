@@ -352,8 +352,10 @@ pub struct VerifiedJws {
 /// default token limit) is refused before any decoding.
 ///
 /// # Errors
-/// [`ErrorKind::TokenTooLarge`] over the size limit; otherwise see [`CompactJws::parse`] and
-/// [`CompactJws::verify_signature`].
+/// [`ErrorKind::TokenTooLarge`] over the size limit; those of [`decode_header`];
+/// [`ErrorKind::JwksNoMatchingKey`] when no key fits; [`ErrorKind::JwksMultipleMatchingKeys`]
+/// when more keys fit than the budget allows; [`ErrorKind::JwsSignatureVerificationFailed`]
+/// when no candidate verifies; [`ErrorKind::JwsInvalid`] for a payload that is not base64url.
 pub fn verify_jws(compact: &str, keys: &KeySet, algorithms: &[Algorithm]) -> Result<VerifiedJws> {
     verify_jws_with_budget(compact, keys, algorithms, DEFAULT_MAX_KEY_CANDIDATES)
 }

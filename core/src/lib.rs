@@ -4,7 +4,7 @@
 //! identity provider's JWKS, the issuer, the audience bound to this server, the expiry and
 //! the scopes. This crate does that once, for every language binding:
 //!
-//! - [`jwk`]: JWK/JWKS parsing and key selection bound to the token's algorithm;
+//! - [`jwk`]: JWK/JWKS and PEM key parsing, and key selection bound to the token's algorithm;
 //! - [`remote::RemoteJwks`]: the provider's key set fetched and cached, with single flight,
 //!   rotation, cooldown and a stale window;
 //! - [`jws`]: the JWS layer (`verify_jws`);
