@@ -5,13 +5,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clap::Args;
 use mcp_bearer::claims::{ClaimMapping, UserInfo};
-use mcp_bearer::net::Fetch;
-use mcp_bearer::net::UreqFetch;
-use mcp_bearer::{
-    Error, KeySource, RemoteJwksOptions, VerifiedToken, Verifier, VerifierOptions, b64,
-};
+use mcp_bearer::net::{Fetch, UreqFetch};
+use mcp_bearer::{Error, KeySource, RemoteJwksOptions, VerifiedToken, Verifier, VerifierOptions};
 use serde_json::{Map, Value, json};
 
 use crate::exit::{CliError, CliResult, OK, OTHER, check_name};
@@ -106,7 +105,7 @@ fn tampered(token: &str) -> String {
     let forged = json!({"sub": "admin", "scope": "read write admin"});
     format!(
         "{header}.{}.{signature}",
-        b64::encode(forged.to_string().as_bytes())
+        URL_SAFE_NO_PAD.encode(forged.to_string().as_bytes())
     )
 }
 

@@ -3,9 +3,11 @@
 use std::io::Read;
 use std::path::PathBuf;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clap::Args;
 use mcp_bearer::jws::check_shape;
-use mcp_bearer::{Error, ErrorKind, b64};
+use mcp_bearer::{Error, ErrorKind};
 use serde_json::{Map, Value, json};
 
 use crate::exit::{CliError, CliResult, MALFORMED, OK};
@@ -69,7 +71,7 @@ struct Decoded {
 }
 
 fn decode_segment(segment: &str, what: &str) -> Result<Map<String, Value>, Error> {
-    let bytes = b64::decode(segment).map_err(|_| {
+    let bytes = URL_SAFE_NO_PAD.decode(segment).map_err(|_| {
         Error::new(
             ErrorKind::JwsInvalid,
             format!("the {what} is not valid base64url"),

@@ -9,9 +9,8 @@ use clap::Args;
 use mcp_bearer::clock::SystemClock;
 use mcp_bearer::discovery::{DiscoveryOptions, discover};
 use mcp_bearer::jwk::KeySetLimits;
-use mcp_bearer::jws::CompactJws;
-use mcp_bearer::net::Fetch;
-use mcp_bearer::net::UreqFetch;
+use mcp_bearer::jws::decode_header;
+use mcp_bearer::net::{Fetch, UreqFetch};
 use mcp_bearer::{
     Algorithm, Error, KeySet, KeySource, RemoteJwks, RemoteJwksOptions, VerifiedToken, Verifier,
     VerifierOptions, verify_jws,
@@ -82,7 +81,7 @@ pub(crate) fn verify(args: &VerifyArgs) -> CliResult {
     let style = Style::for_stdout();
     // Decide what needs no network first: an opaque token or a bad header fails at once,
     // even when the issuer is unreachable.
-    if let Err(e) = CompactJws::parse(&token, &Algorithm::ASYMMETRIC) {
+    if let Err(e) = decode_header(&token, &Algorithm::ASYMMETRIC) {
         return Ok(report_failure(&e, args.json, style));
     }
     let keys = match load_keys(args) {

@@ -234,7 +234,8 @@ fn doctor_escapes_and_explains_a_hostile_key_set() {
 /// set, and `token inspect` says the same; neither prints "valid" with claims missing.
 #[test]
 fn verify_and_inspect_agree_on_payloads_the_parser_refuses() {
-    use mcp_bearer::sign::{SigningKey, sign_compact};
+    use mcp_bearer::SigningKey;
+    use mcp_bearer::test_support::sign_compact;
     let signer = SigningKey::generate(mcp_bearer::Algorithm::ES256).unwrap();
     let public = TempFile::new("refused-payload-public.json");
     std::fs::write(

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// Encodes bytes as base64url without padding.
-pub fn encode(bytes: impl AsRef<[u8]>) -> String {
+pub(crate) fn encode(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -13,7 +13,7 @@ pub fn encode(bytes: impl AsRef<[u8]>) -> String {
 ///
 /// # Errors
 /// When `text` is not canonical base64url.
-pub fn decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+pub(crate) fn decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
     URL_SAFE_NO_PAD.decode(text)
 }
 

@@ -245,19 +245,7 @@ impl IdTokenValidator {
 /// The `at_hash`/`c_hash` of `value` for a token signed with `alg`: base64url of the left
 /// half of the hash the algorithm uses (OIDC Core §3.1.3.6; SHA-512 for Ed25519).
 pub fn token_hash(alg: Algorithm, value: &str) -> String {
-    let hash = match alg {
-        Algorithm::HS384 | Algorithm::RS384 | Algorithm::PS384 | Algorithm::ES384 => {
-            &digest::SHA384
-        }
-        Algorithm::HS512
-        | Algorithm::RS512
-        | Algorithm::PS512
-        | Algorithm::ES512
-        | Algorithm::EdDSA
-        | Algorithm::Ed25519 => &digest::SHA512,
-        _ => &digest::SHA256,
-    };
-    let d = digest::digest(hash, value.as_bytes());
+    let d = digest::digest(alg.digest(), value.as_bytes());
     let bytes = d.as_ref();
     b64::encode(&bytes[..bytes.len() / 2])
 }

@@ -2,8 +2,8 @@
 //! enforce the header policy, and verify the signature against a key set.
 //!
 //! [`verify_jws`] is the equivalent of jose's `compactVerify`; the JWT verifier
-//! ([`crate::verify`]) builds on [`CompactJws`] so that it can look at the header (for the
-//! `kid`) before it fetches keys.
+//! ([`crate::verify`]) builds on the same compact parser so that it can look at the header
+//! (for the `kid`) before it fetches keys, and [`decode_header`] gives that header alone.
 
 use serde_json::{Map, Value};
 
@@ -34,7 +34,7 @@ pub struct JwsHeader {
 
 /// A compact JWS split and with its header decoded, not yet verified.
 #[derive(Debug)]
-pub struct CompactJws<'a> {
+pub(crate) struct CompactJws<'a> {
     signing_input: &'a str,
     payload_b64: &'a str,
     signature: Vec<u8>,
@@ -90,7 +90,7 @@ impl<'a> CompactJws<'a> {
     /// [`ErrorKind::JwsInvalid`] for a header that is not base64url JSON, has `crit`, or
     /// `b64: false`; [`ErrorKind::AlgNotAllowed`] when `alg` is missing, `none`, unknown, or
     /// not in `algorithms`.
-    pub fn parse(token: &'a str, algorithms: &[Algorithm]) -> Result<CompactJws<'a>> {
+    pub(crate) fn parse(token: &'a str, algorithms: &[Algorithm]) -> Result<CompactJws<'a>> {
         check_shape(token)?;
         let (signing_input, signature_b64) = token
             .rsplit_once('.')
@@ -125,11 +125,6 @@ impl<'a> CompactJws<'a> {
         })
     }
 
-    /// The checked protected header.
-    pub fn header(&self) -> &JwsHeader {
-        &self.header
-    }
-
     /// Verifies the signature with the candidates of `keys` for this header's `alg` and
     /// `kid`, trying at most `max_candidates` keys. Returns the key that verified.
     ///
@@ -137,7 +132,11 @@ impl<'a> CompactJws<'a> {
     /// [`ErrorKind::JwksNoMatchingKey`] when no key fits; [`ErrorKind::JwksMultipleMatchingKeys`]
     /// when more keys fit than the budget allows; [`ErrorKind::JwsSignatureVerificationFailed`]
     /// when no candidate verifies.
-    pub fn verify_signature<'k>(&self, keys: &'k KeySet, max_candidates: usize) -> Result<&'k Jwk> {
+    pub(crate) fn verify_signature<'k>(
+        &self,
+        keys: &'k KeySet,
+        max_candidates: usize,
+    ) -> Result<&'k Jwk> {
         let alg = self.header.alg;
         let kid = self.header.kid.as_deref();
         let mut tried = 0usize;
@@ -179,7 +178,7 @@ impl<'a> CompactJws<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::JwsInvalid`] when the payload is not base64url.
-    pub fn payload(&self) -> Result<Vec<u8>> {
+    pub(crate) fn payload(&self) -> Result<Vec<u8>> {
         b64::decode(self.payload_b64).map_err(|_| {
             Error::new(
                 ErrorKind::JwsInvalid,
@@ -189,9 +188,22 @@ impl<'a> CompactJws<'a> {
     }
 
     /// Splits off the header, dropping the rest.
-    pub fn into_header(self) -> JwsHeader {
+    pub(crate) fn into_header(self) -> JwsHeader {
         self.header
     }
+}
+
+/// Decodes and checks the protected header of a compact JWS without verifying it: what can
+/// be refused before any key is fetched (an opaque token, a JWE, a malformed header, an
+/// `alg` outside `algorithms`, `crit`, `b64: false`).
+///
+/// # Errors
+/// [`ErrorKind::TokenOpaque`] / [`ErrorKind::NotSupported`] from [`check_shape`];
+/// [`ErrorKind::JwsInvalid`] for a header that is not base64url JSON, has `crit`, or
+/// `b64: false`, or a signature segment that is not base64url; [`ErrorKind::AlgNotAllowed`]
+/// when `alg` is missing, `none`, unknown, or not in `algorithms`.
+pub fn decode_header(token: &str, algorithms: &[Algorithm]) -> Result<JwsHeader> {
+    CompactJws::parse(token, algorithms).map(CompactJws::into_header)
 }
 
 /// How many of the set's kids a "no matching key" message lists.
@@ -340,8 +352,10 @@ pub struct VerifiedJws {
 /// default token limit) is refused before any decoding.
 ///
 /// # Errors
-/// [`ErrorKind::TokenTooLarge`] over the size limit; otherwise see [`CompactJws::parse`] and
-/// [`CompactJws::verify_signature`].
+/// [`ErrorKind::TokenTooLarge`] over the size limit; those of [`decode_header`];
+/// [`ErrorKind::JwksNoMatchingKey`] when no key fits; [`ErrorKind::JwksMultipleMatchingKeys`]
+/// when more keys fit than the budget allows; [`ErrorKind::JwsSignatureVerificationFailed`]
+/// when no candidate verifies; [`ErrorKind::JwsInvalid`] for a payload that is not base64url.
 pub fn verify_jws(compact: &str, keys: &KeySet, algorithms: &[Algorithm]) -> Result<VerifiedJws> {
     verify_jws_with_budget(compact, keys, algorithms, DEFAULT_MAX_KEY_CANDIDATES)
 }

@@ -4,7 +4,7 @@
 //! identity provider's JWKS, the issuer, the audience bound to this server, the expiry and
 //! the scopes. This crate does that once, for every language binding:
 //!
-//! - [`jwk`]: JWK/JWKS parsing and key selection bound to the token's algorithm;
+//! - [`jwk`]: JWK/JWKS and PEM key parsing and key selection bound to the token's algorithm;
 //! - [`jwks`]: the provider's key set fetched and cached, with single flight, rotation,
 //!   cooldown and a stale window: [`jwks::JwksCache`] decides without I/O, and
 //!   [`RemoteJwks`] drives it over HTTP (a host may drive it with its own client);
@@ -39,7 +39,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod b64;
+mod b64;
 mod bounds;
 mod cache;
 pub mod claims;
@@ -57,6 +57,9 @@ pub mod opaque;
 mod registered;
 mod roca;
 pub mod sign;
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub mod test_support;
 mod untrusted;
 pub mod verify;
 

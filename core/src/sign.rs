@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use crate::b64;
 use crate::error::{Error, ErrorKind, Result};
-use crate::jwk::{Algorithm, Jwk};
+use crate::jwk::{Algorithm, Jwk, KeyType, Signing};
 
 enum Inner {
     Rsa {
@@ -74,13 +74,8 @@ impl SigningKey {
     /// # Errors
     /// [`ErrorKind::NotSupported`] for HMAC algorithms.
     pub fn generate(alg: Algorithm) -> Result<SigningKey> {
-        let inner = match alg {
-            Algorithm::RS256
-            | Algorithm::RS384
-            | Algorithm::RS512
-            | Algorithm::PS256
-            | Algorithm::PS384
-            | Algorithm::PS512 => {
+        let inner = match alg.key_type() {
+            KeyType::Rsa => {
                 let pair = RsaKeyPair::generate(KeySize::Rsa2048)
                     .map_err(|_| key_error("RSA key generation failed"))?;
                 let pkcs8 = pair
@@ -89,7 +84,7 @@ impl SigningKey {
                 let private = rsa_private_from_pkcs8(pkcs8.as_ref())?;
                 Inner::Rsa { pair, private }
             }
-            Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 => {
+            KeyType::Ec => {
                 let pair = EcdsaKeyPair::generate(ecdsa_signing(alg)?)
                     .map_err(|_| key_error("EC key generation failed"))?;
                 let d = pair
@@ -103,7 +98,7 @@ impl SigningKey {
                 let (x, y) = (point[1..=len].to_vec(), point[1 + len..].to_vec());
                 Inner::Ec { pair, d, x, y }
             }
-            Algorithm::EdDSA | Algorithm::Ed25519 => {
+            KeyType::Okp => {
                 let pair = Ed25519KeyPair::generate()
                     .map_err(|_| key_error("Ed25519 key generation failed"))?;
                 let seed = pair
@@ -115,7 +110,7 @@ impl SigningKey {
                 let x = pair.public_key().as_ref().to_vec();
                 Inner::Ed { pair, seed, x }
             }
-            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => {
+            KeyType::Oct => {
                 return Err(Error::new(
                     ErrorKind::NotSupported,
                     "HMAC keys are shared secrets, not generated signing keys",
@@ -295,13 +290,8 @@ impl SigningKey {
         let rng = SystemRandom::new();
         match &self.inner {
             Inner::Rsa { pair, .. } => {
-                let padding: &'static dyn signature::RsaEncoding = match self.alg {
-                    Algorithm::RS384 => &signature::RSA_PKCS1_SHA384,
-                    Algorithm::RS512 => &signature::RSA_PKCS1_SHA512,
-                    Algorithm::PS256 => &signature::RSA_PSS_SHA256,
-                    Algorithm::PS384 => &signature::RSA_PSS_SHA384,
-                    Algorithm::PS512 => &signature::RSA_PSS_SHA512,
-                    _ => &signature::RSA_PKCS1_SHA256,
+                let Some(Signing::Rsa(padding)) = self.alg.signing() else {
+                    return Err(key_error(&format!("an RSA key cannot sign {}", self.alg)));
                 };
                 let mut sig = vec![0; pair.public_modulus_len()];
                 pair.sign(padding, &rng, message, &mut sig)
@@ -339,12 +329,8 @@ impl SigningKey {
     }
 }
 
-/// Builds a compact JWS from raw header and payload bytes and a signing function. Used for
-/// the test vectors, which need headers no well-behaved signer would write.
-///
-/// # Errors
-/// The signing function's error.
-pub fn sign_compact(
+/// Builds a compact JWS from raw header and payload bytes and a signing function.
+pub(crate) fn sign_compact(
     header: &[u8],
     payload: &[u8],
     sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
@@ -354,32 +340,21 @@ pub fn sign_compact(
     Ok(format!("{input}.{}", b64::encode(sig)))
 }
 
-/// Signs `message` with HMAC for HS256/384/512.
-///
-/// # Errors
-/// [`ErrorKind::NotSupported`] for a non-HMAC algorithm.
-pub fn hmac_sign(alg: Algorithm, secret: &[u8], message: &[u8]) -> Result<Vec<u8>> {
-    let h = match alg {
-        Algorithm::HS256 => aws_lc_rs::hmac::HMAC_SHA256,
-        Algorithm::HS384 => aws_lc_rs::hmac::HMAC_SHA384,
-        Algorithm::HS512 => aws_lc_rs::hmac::HMAC_SHA512,
-        other => {
-            return Err(Error::new(
-                ErrorKind::NotSupported,
-                format!("{other} is not HMAC"),
-            ));
-        }
-    };
+/// Signs `message` with HMAC for HS256/384/512: [`ErrorKind::NotSupported`] for another
+/// algorithm. Only the tests sign with a shared secret (through `test_support`).
+#[cfg_attr(not(any(test, feature = "test-support")), allow(dead_code))]
+pub(crate) fn hmac_sign(alg: Algorithm, secret: &[u8], message: &[u8]) -> Result<Vec<u8>> {
+    let h = alg
+        .hmac()
+        .ok_or_else(|| Error::new(ErrorKind::NotSupported, format!("{alg} is not HMAC")))?;
     let key = aws_lc_rs::hmac::Key::new(h, secret);
     Ok(aws_lc_rs::hmac::sign(&key, message).as_ref().to_vec())
 }
 
 fn ecdsa_signing(alg: Algorithm) -> Result<&'static signature::EcdsaSigningAlgorithm> {
-    match alg {
-        Algorithm::ES256 => Ok(&signature::ECDSA_P256_SHA256_FIXED_SIGNING),
-        Algorithm::ES384 => Ok(&signature::ECDSA_P384_SHA384_FIXED_SIGNING),
-        Algorithm::ES512 => Ok(&signature::ECDSA_P521_SHA512_FIXED_SIGNING),
-        other => Err(key_error(&format!("an EC key cannot sign {other}"))),
+    match alg.signing() {
+        Some(Signing::Ecdsa(signing)) => Ok(signing),
+        _ => Err(key_error(&format!("an EC key cannot sign {alg}"))),
     }
 }
 

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use mcp_bearer::clock::{Clock, ManualClock};
-use mcp_bearer::sign::{hmac_sign, sign_compact};
+use mcp_bearer::test_support::{hmac_sign, sign_compact};
 use mcp_bearer::{Algorithm, ErrorKind, Jwk, KeySet, KeySource, Verifier, VerifierOptions};
 use proptest::prelude::*;
 use serde_json::{Map, Value};

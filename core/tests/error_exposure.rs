@@ -22,8 +22,9 @@ use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::{DiscoveryOptions, discover};
 use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
 use mcp_bearer::metadata::BearerChallenge;
+use mcp_bearer::test_support::b64;
 use mcp_bearer::{
-    Error, ErrorKind, KeySource, RemoteJwks, RemoteJwksOptions, Verifier, VerifierOptions, b64,
+    Error, ErrorKind, KeySource, RemoteJwks, RemoteJwksOptions, Verifier, VerifierOptions,
     verify_jws,
 };
 use serde_json::{Map, Value, json};

@@ -9,10 +9,9 @@ mod support;
 use std::sync::Arc;
 
 use mcp_bearer::jwk::KeySetLimits;
+use mcp_bearer::test_support::b64;
 use mcp_bearer::verify::DEFAULT_MAX_TOKEN_BYTES;
-use mcp_bearer::{
-    Algorithm, ErrorKind, Jwk, KeySet, KeySource, SigningKey, Verifier, b64, verify_jws,
-};
+use mcp_bearer::{Algorithm, ErrorKind, Jwk, KeySet, KeySource, SigningKey, Verifier, verify_jws};
 use serde_json::{Map, Value, json};
 use support::{JwksServer, T0, claims, clock, key, mint, options, remote, remote_verifier};
 

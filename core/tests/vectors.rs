@@ -14,8 +14,9 @@ use std::time::Duration;
 
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
+use mcp_bearer::test_support::b64;
 use mcp_bearer::{
-    ErrorKind, KeySource, TypPolicy, Verifier, VerifierOptions, all_codes, b64, verify_jws,
+    ErrorKind, KeySource, TypPolicy, Verifier, VerifierOptions, all_codes, verify_jws,
 };
 use serde_json::{Value, json};
 

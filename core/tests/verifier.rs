@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mcp_bearer::clock::{Clock, ManualClock};
-use mcp_bearer::sign::{hmac_sign, sign_compact};
+use mcp_bearer::test_support::{b64, hmac_sign, sign_compact};
 use mcp_bearer::{
     Algorithm, Error, ErrorKind, Jwk, KeySet, KeySource, RemoteJwksOptions, SigningKey, TypPolicy,
     VerifiedToken, Verifier, VerifierOptions,
@@ -748,8 +748,8 @@ fn an_opaque_token_fails_before_any_network_call() {
     // Header problems are found before the keys are needed too.
     let alg_none = format!(
         "{}.{}.",
-        mcp_bearer::b64::encode(br#"{"alg":"none"}"#),
-        mcp_bearer::b64::encode(serde_json::to_vec(&claims(T0, DAY)).unwrap())
+        b64::encode(br#"{"alg":"none"}"#),
+        b64::encode(serde_json::to_vec(&claims(T0, DAY)).unwrap())
     );
     rejected(&v, &alg_none, ErrorKind::AlgNotAllowed);
     assert_eq!(server.requests(), 0);

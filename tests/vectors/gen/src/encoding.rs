@@ -2,9 +2,9 @@
 //! the compact shape, size limits, base64url spelling and signature encodings.
 
 use mcp_bearer::ErrorKind;
-use mcp_bearer::b64;
 use serde_json::json;
 
+use crate::b64;
 use crate::format::{Expected, Options};
 use crate::ours::{Ctx, NOW, claims, code, jose_for, standard_options, valid};
 use crate::token::{Jose, ecdsa_der, with_impossible_length, with_noncanonical_tail};

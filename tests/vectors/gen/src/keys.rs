@@ -5,11 +5,12 @@
 use std::fs;
 use std::path::Path;
 
-use mcp_bearer::b64;
 use mcp_bearer::jwk::Algorithm;
 use mcp_bearer::sign::SigningKey;
 use num_bigint::BigUint;
 use serde_json::{Value, json};
+
+use crate::b64;
 
 /// The signing keys, by role.
 pub(crate) struct TestKeys {

@@ -14,6 +14,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod attacks;
+mod b64;
 mod claims;
 mod encoding;
 mod format;

@@ -6,10 +6,10 @@
 //! description, never computed by running the verifier.
 
 use mcp_bearer::ErrorKind;
-use mcp_bearer::b64;
 use mcp_bearer::sign::SigningKey;
 use serde_json::{Value, json};
 
+use crate::b64;
 use crate::format::{Case, Expected, Keys, Options};
 use crate::keys::TestKeys;
 use crate::token::{Forge, Jose};

@@ -7,10 +7,11 @@ use std::fs;
 use std::path::Path;
 
 use base64::Engine;
+use mcp_bearer::ErrorKind;
 use mcp_bearer::jwk::Algorithm;
-use mcp_bearer::{ErrorKind, b64};
 use serde_json::{Value, json};
 
+use crate::b64;
 use crate::format::{Case, Expected, Keys, Options};
 use crate::keys::TestKeys;
 use crate::ours::{AUDIENCE, NOW, claims, code, jwks};

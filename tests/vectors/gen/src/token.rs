@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use mcp_bearer::b64;
 use mcp_bearer::jwk::{Algorithm, Jwk};
-use mcp_bearer::sign::{SigningKey, hmac_sign};
+use mcp_bearer::sign::SigningKey;
 use serde_json::Value;
 
+use crate::b64;
 use crate::keys::WeakRsaKey;
 
 /// A JOSE header and payload, kept in insertion order.
@@ -179,7 +179,13 @@ impl Forge {
             .and_then(Algorithm::from_name)
             .expect("an HMAC case names HS256/384/512 (generator)");
         let input = format!("{}.{}", jose.header_b64(), jose.payload_b64());
-        let sig = hmac_sign(alg, secret, input.as_bytes()).expect("HMAC signs (generator)");
+        let hmac = match alg {
+            Algorithm::HS256 => aws_lc_rs::hmac::HMAC_SHA256,
+            Algorithm::HS384 => aws_lc_rs::hmac::HMAC_SHA384,
+            Algorithm::HS512 => aws_lc_rs::hmac::HMAC_SHA512,
+            other => panic!("{other} is not HMAC (generator)"),
+        };
+        let sig = aws_lc_rs::hmac::sign(&aws_lc_rs::hmac::Key::new(hmac, secret), input.as_bytes());
         format!("{input}.{}", b64::encode(sig))
     }
 
