@@ -1,0 +1,274 @@
+//! The public API of the core, as a checked-in list (`core/public-api.txt`), so that the
+//! surface the bindings wrap changes only on purpose.
+//!
+//! The list is read from the source with `syn`, starting at `src/lib.rs` and following every
+//! `pub mod` (private modules and `#[cfg(test)]` code are skipped; `pub use` lines are listed
+//! as written). Each line is one public item: a module, a re-export, a type with its public
+//! fields or variants, a trait and its items, a constant, a function or method with its
+//! signature, and each trait implemented for a public type.
+//!
+//! After an intended change, regenerate and commit the list:
+//! `UPDATE_PUBLIC_API=1 cargo test -p mcp-bearer --test public_api`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use quote::ToTokens;
+use syn::{Attribute, ImplItem, Item, TraitItem, Visibility};
+
+fn is_pub(vis: &Visibility) -> bool {
+    matches!(vis, Visibility::Public(_))
+}
+
+fn has_cfg_test(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("cfg") && a.meta.to_token_stream().to_string().contains("test"))
+}
+
+fn doc_hidden(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("doc") && a.meta.to_token_stream().to_string().contains("hidden")
+    })
+}
+
+/// Token text with the spaces `quote` puts everywhere taken out where Rust would not write
+/// them.
+fn tidy(tokens: impl ToTokens) -> String {
+    let mut s = tokens.to_token_stream().to_string();
+    for (from, to) in [
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" ,", ","),
+        (" ;", ";"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" <", "<"),
+        ("( ", "("),
+        (" )", ")"),
+        ("[ ", "["),
+        (" ]", "]"),
+        ("& ", "&"),
+        (" :", ":"),
+        ("' ", "'"),
+        ("# ", "#"),
+        ("! ", "!"),
+    ] {
+        while s.contains(from) {
+            s = s.replace(from, to);
+        }
+    }
+    s = s.replace("->", " -> ").replace("  ", " ");
+    s.replace(" (", "(").replace("fn ", "")
+}
+
+/// Where the source of module `name`, declared in the file `parent` (whose own module
+/// directory is `dir`), lives.
+fn module_file(dir: &Path, name: &str) -> PathBuf {
+    let flat = dir.join(format!("{name}.rs"));
+    if flat.exists() {
+        flat
+    } else {
+        dir.join(name).join("mod.rs")
+    }
+}
+
+/// The directory that holds the submodules of the module in `file`.
+fn module_dir(file: &Path) -> PathBuf {
+    let stem = file.file_stem().unwrap().to_str().unwrap();
+    let parent = file.parent().unwrap();
+    if stem == "mod" || stem == "lib" {
+        parent.to_path_buf()
+    } else {
+        parent.join(stem)
+    }
+}
+
+fn walk_items(items: &[Item], path: &str, dir: &Path, out: &mut Vec<String>) {
+    for item in items {
+        match item {
+            Item::Mod(m) if is_pub(&m.vis) && !has_cfg_test(&m.attrs) => {
+                let child = format!("{path}::{}", m.ident);
+                let hidden = if doc_hidden(&m.attrs) {
+                    "#[doc(hidden)] "
+                } else {
+                    ""
+                };
+                out.push(format!("{hidden}mod {child}"));
+                match &m.content {
+                    Some((_, inner)) => {
+                        walk_items(inner, &child, &dir.join(m.ident.to_string()), out)
+                    }
+                    None => {
+                        let file = module_file(dir, &m.ident.to_string());
+                        walk_file(&file, &child, out);
+                    }
+                }
+            }
+            Item::Use(u) if is_pub(&u.vis) => {
+                out.push(format!("{path}: {}", tidy(&u.tree).replace(' ', "")));
+            }
+            Item::Struct(s) if is_pub(&s.vis) => {
+                let generics = tidy(&s.generics);
+                out.push(format!("struct {path}::{}{generics}", s.ident));
+                for f in &s.fields {
+                    if is_pub(&f.vis) {
+                        let name = f.ident.as_ref().map_or("_".to_owned(), ToString::to_string);
+                        out.push(format!(
+                            "  field {path}::{}::{name}: {}",
+                            s.ident,
+                            tidy(&f.ty)
+                        ));
+                    }
+                }
+            }
+            Item::Enum(e) if is_pub(&e.vis) => {
+                out.push(format!("enum {path}::{}{}", e.ident, tidy(&e.generics)));
+                for v in &e.variants {
+                    out.push(format!(
+                        "  variant {path}::{}::{}{}",
+                        e.ident,
+                        v.ident,
+                        tidy(&v.fields)
+                    ));
+                }
+            }
+            Item::Trait(t) if is_pub(&t.vis) => {
+                out.push(format!("trait {path}::{}{}", t.ident, tidy(&t.generics)));
+                for ti in &t.items {
+                    match ti {
+                        TraitItem::Fn(f) => {
+                            out.push(format!("  trait fn {path}::{}::{}", t.ident, tidy(&f.sig)))
+                        }
+                        TraitItem::Type(ty) => {
+                            out.push(format!("  trait type {path}::{}::{}", t.ident, ty.ident))
+                        }
+                        TraitItem::Const(c) => {
+                            out.push(format!("  trait const {path}::{}::{}", t.ident, c.ident))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Item::Fn(f) if is_pub(&f.vis) && !has_cfg_test(&f.attrs) => {
+                let hidden = if doc_hidden(&f.attrs) {
+                    "#[doc(hidden)] "
+                } else {
+                    ""
+                };
+                out.push(format!("{hidden}fn {path}::{}", tidy(&f.sig)));
+            }
+            Item::Const(c) if is_pub(&c.vis) => {
+                out.push(format!("const {path}::{}: {}", c.ident, tidy(&c.ty)));
+            }
+            Item::Static(s) if is_pub(&s.vis) => {
+                out.push(format!("static {path}::{}: {}", s.ident, tidy(&s.ty)));
+            }
+            Item::Type(t) if is_pub(&t.vis) => {
+                out.push(format!(
+                    "type {path}::{}{} = {}",
+                    t.ident,
+                    tidy(&t.generics),
+                    tidy(&t.ty)
+                ));
+            }
+            Item::Impl(i) if !has_cfg_test(&i.attrs) => {
+                let self_ty = tidy(&i.self_ty);
+                if let Some((_, trait_path, _)) = &i.trait_ {
+                    out.push(format!(
+                        "impl {} for {self_ty} (in {path})",
+                        tidy(trait_path)
+                    ));
+                    continue;
+                }
+                for ii in &i.items {
+                    match ii {
+                        ImplItem::Fn(f) if is_pub(&f.vis) && !has_cfg_test(&f.attrs) => {
+                            out.push(format!("fn {path}::{self_ty}::{}", tidy(&f.sig)));
+                        }
+                        ImplItem::Const(c) if is_pub(&c.vis) => {
+                            out.push(format!(
+                                "const {path}::{self_ty}::{}: {}",
+                                c.ident,
+                                tidy(&c.ty)
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn walk_file(file: &Path, path: &str, out: &mut Vec<String>) {
+    let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let parsed = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    walk_items(&parsed.items, path, &module_dir(file), out);
+}
+
+fn public_api() -> String {
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    let mut lines = Vec::new();
+    walk_file(&lib, "mcp_bearer", &mut lines);
+    // Impl blocks of private types with public methods are not reachable; they are listed
+    // only when their type is, which the reader checks by eye in the diff. The order is the
+    // source order within a file, files in module order, so a diff reads like the code.
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn the_public_api_is_the_checked_in_list() {
+    let listed = Path::new(env!("CARGO_MANIFEST_DIR")).join("public-api.txt");
+    let now = public_api();
+    if std::env::var_os("UPDATE_PUBLIC_API").is_some() {
+        fs::write(&listed, &now).unwrap();
+        return;
+    }
+    let committed = fs::read_to_string(&listed).unwrap_or_default();
+    if committed != now {
+        let old: Vec<&str> = committed.lines().collect();
+        let new: Vec<&str> = now.lines().collect();
+        let removed: Vec<&&str> = old.iter().filter(|l| !new.contains(l)).collect();
+        let added: Vec<&&str> = new.iter().filter(|l| !old.contains(l)).collect();
+        panic!(
+            "the public API changed; if on purpose, run \
+             `UPDATE_PUBLIC_API=1 cargo test -p mcp-bearer --test public_api` and commit \
+             core/public-api.txt\nremoved:\n  {}\nadded:\n  {}",
+            removed
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join("\n  "),
+            added
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join("\n  "),
+        );
+    }
+}
+
+#[test]
+fn no_third_party_type_in_a_public_signature() {
+    let api = public_api();
+    let offenders: Vec<&str> = api
+        .lines()
+        .filter(|l| !l.starts_with("impl ") && !l.starts_with("mcp_bearer"))
+        .filter(|l| {
+            [
+                "url::",
+                "base64::",
+                "ureq::",
+                "rustls::",
+                "aws_lc_rs::",
+                "parking_lot::",
+            ]
+            .iter()
+            .any(|c| l.contains(c))
+        })
+        .collect();
+    assert!(offenders.is_empty(), "{offenders:#?}");
+}
