@@ -49,12 +49,13 @@ pub mod http;
 pub mod id_token;
 pub mod jwk;
 pub mod jws;
+mod key_generation;
 pub mod metadata;
 pub mod oauth;
 pub mod opaque;
-mod registered;
 pub mod remote;
 mod roca;
+mod scope;
 pub mod sign;
 mod untrusted;
 pub mod url_policy;
@@ -65,7 +66,10 @@ pub use jwk::{Algorithm, Jwk, KeySet};
 pub use jws::verify_jws;
 pub use remote::{RemoteJwks, RemoteJwksOptions};
 pub use sign::SigningKey;
-pub use verify::{KeySource, TokenSource, TypPolicy, VerifiedToken, Verifier, VerifierOptions};
+pub use verify::{
+    IssuerVerifier, KeySource, TokenSource, TypPolicy, VerifiedToken, VerifiedTokenRecord,
+    Verifier, VerifierOptions,
+};
 
 /// The README's Rust examples, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]

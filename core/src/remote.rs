@@ -190,6 +190,8 @@ pub struct RemoteJwks {
     clock: Arc<dyn Clock>,
     state: Mutex<State>,
     done: Condvar,
+    /// `current`'s generation and times, for readers that must not take `state`.
+    published: crate::key_generation::PublishedGeneration,
 }
 
 impl fmt::Debug for RemoteJwks {
@@ -242,6 +244,7 @@ impl RemoteJwks {
             clock,
             state: Mutex::new(State::default()),
             done: Condvar::new(),
+            published: Default::default(),
         })
     }
 
@@ -268,6 +271,13 @@ impl RemoteJwks {
             .as_ref()
             .filter(|s| self.is_fresh(s, now))
             .cloned()
+    }
+
+    /// The generation [`fresh`](RemoteJwks::fresh) (or, with `serve_stale`,
+    /// [`peek`](RemoteJwks::peek)) would answer with, read from atomics without writing shared
+    /// memory; `None` when they would not answer with a set (or a refresh is being published).
+    pub(crate) fn generation_in_hand(&self, serve_stale: bool) -> Option<u64> {
+        self.published.read(self.clock.now(), serve_stale)
     }
 
     /// The set if one may still be used: fresh, or stale within the stale window after a
@@ -557,6 +567,10 @@ impl RemoteJwks {
                     }
                 };
                 st.digest = Some(digest);
+                let fresh_until = snap.fetched_at.saturating_add(self.options.max_age);
+                let usable_until = fresh_until.saturating_add(self.options.stale_window);
+                self.published
+                    .publish(snap.generation, fresh_until, usable_until);
                 st.current = Some(snap.clone());
                 st.last_error = None;
                 Ok(snap)
