@@ -235,8 +235,46 @@ impl Fixture {
     /// first call, a cache hit.
     #[inline]
     pub fn cache_hit(&self) -> bool {
-        self.cached.verify(&self.tokens[0]).is_ok()
+        self.cache_hit_of(0)
     }
+
+    /// mcp-bearer's verification of token `i` with the cache on (shared by every thread):
+    /// after the first call for `i`, a cache hit.
+    #[inline]
+    pub fn cache_hit_of(&self, i: usize) -> bool {
+        self.cached.verify(&self.tokens[i]).is_ok()
+    }
+}
+
+/// A verifier with the default verified-token cache (10 000 entries) over a fresh `alg` key,
+/// and `count` distinct tokens it accepts, signed with that key: the flood row's fixture.
+pub fn flood(alg: Algorithm, count: usize) -> (Verifier, Vec<String>) {
+    let key = SigningKey::generate(alg).expect("key generation");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let tokens = (0..count)
+        .map(|i| {
+            let claims = json!({
+                "iss": ISSUER, "sub": format!("user-{i}"), "aud": AUDIENCE,
+                "iat": now, "exp": now + 24 * 3600, "jti": format!("flood-{i:07}-{now}"),
+                "scope": "mcp:read",
+            });
+            let Value::Object(claims) = claims else {
+                unreachable!()
+            };
+            key.sign_jwt(&claims, &Map::new()).expect("sign")
+        })
+        .collect();
+    let set = KeySet::from_keys(vec![Jwk::from_json(&key.public_jwk()).expect("public JWK")]);
+    let options = VerifierOptions {
+        issuers: vec![ISSUER.into()],
+        audiences: vec![AUDIENCE.into()],
+        ..VerifierOptions::default()
+    };
+    let verifier = Verifier::new(KeySource::Static(Arc::new(set)), options).expect("verifier");
+    (verifier, tokens)
 }
 
 /// A cursor cycling through a pool of `len` tokens.

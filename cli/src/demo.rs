@@ -124,7 +124,7 @@ pub(crate) fn demo(args: &DemoArgs) -> CliResult {
     let fetch: Arc<dyn Fetch> = UreqFetch::shared()?;
     progress("discovering the issuer…");
     let started = Instant::now();
-    let (verifier, metadata) = Verifier::from_issuer(
+    let mcp_bearer::IssuerVerifier { verifier, metadata } = Verifier::from_issuer(
         issuer.issuer(),
         VerifierOptions {
             audiences: vec![issuer.resource()],

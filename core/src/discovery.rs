@@ -4,16 +4,13 @@
 //! RFC 8414 §3.3); anything else is a mix-up and is refused.
 
 use std::ops::RangeInclusive;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
 use crate::bounds;
 use crate::error::{Error, ErrorKind, Result};
-use crate::jwks::{RemoteJwks, RemoteJwksOptions};
 use crate::net::{self, Fetch, FetchError, Fetched, HttpRequest, fetch_text, redact_url};
-use crate::verify::{KeySource, Verifier, VerifierOptions};
 
 /// Default for [`DiscoveryOptions::timeout`].
 pub const DEFAULT_TIMEOUT: Duration = crate::net::DEFAULT_TIMEOUT;
@@ -238,51 +235,6 @@ pub fn discover(
         ),
     )
     .with_reason("discovery"))
-}
-
-impl Verifier {
-    /// A verifier for tokens of `issuer`, with keys from the `jwks_uri` its discovery
-    /// document names. Discovery runs now (blocking); keys are fetched lazily. When
-    /// `options.issuers` is empty it becomes `[issuer]`.
-    ///
-    /// # Errors
-    /// As [`discover`], plus [`ErrorKind::JwksInvalid`] when the metadata has no `jwks_uri`,
-    /// and [`Verifier::new`]'s errors.
-    pub fn from_issuer(
-        issuer: &str,
-        mut options: VerifierOptions,
-        jwks_options: RemoteJwksOptions,
-        fetch: Arc<dyn Fetch>,
-    ) -> Result<(Verifier, ProviderMetadata)> {
-        // Checked before discovery borrows its timeout, so an error names the field set.
-        jwks_options.validate()?;
-        let discovery = DiscoveryOptions {
-            timeout: jwks_options.timeout,
-            dangerous_allow_insecure_http: jwks_options.dangerous_allow_insecure_http,
-            ..DiscoveryOptions::default()
-        };
-        let metadata = discover(issuer, fetch.as_ref(), &discovery)?;
-        let jwks_uri = metadata.jwks_uri.clone().ok_or_else(|| {
-            Error::new(
-                ErrorKind::JwksInvalid,
-                format!(
-                    "the discovery document at {} has no \"jwks_uri\"",
-                    redact_url(&metadata.source_url)
-                ),
-            )
-        })?;
-        let jwks = RemoteJwks::with_parts(
-            &jwks_uri,
-            jwks_options,
-            fetch,
-            Arc::new(crate::clock::SystemClock),
-        )?;
-        if options.issuers.is_empty() {
-            options.issuers = vec![metadata.issuer.clone()];
-        }
-        let verifier = Verifier::new(KeySource::Remote(Arc::new(jwks)), options)?;
-        Ok((verifier, metadata))
-    }
 }
 
 #[cfg(test)]

@@ -11,10 +11,12 @@ use crate::b64;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwk::{Algorithm, Jwk, KeySet, SkippedKey};
 use crate::untrusted::quote;
-use crate::verify::DEFAULT_MAX_TOKEN_BYTES;
 
 /// Default for the number of keys tried for one token (see [`verify_jws_with_budget`]).
 pub const DEFAULT_MAX_KEY_CANDIDATES: usize = 8;
+/// The largest compact JWS accepted by default, in bytes (16 KiB); also the default of
+/// [`VerifierOptions::max_token_bytes`](crate::VerifierOptions::max_token_bytes).
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// The protected header of a JWS, after the policy checks.
 ///

@@ -54,8 +54,8 @@ pub mod metadata;
 pub mod net;
 pub mod oauth;
 pub mod opaque;
-mod registered;
 mod roca;
+mod scope;
 pub mod sign;
 #[cfg(feature = "test-support")]
 #[doc(hidden)]
@@ -68,7 +68,10 @@ pub use jwk::{Algorithm, Jwk, KeySet};
 pub use jwks::{RemoteJwks, RemoteJwksOptions};
 pub use jws::verify_jws;
 pub use sign::SigningKey;
-pub use verify::{KeySource, TokenSource, TypPolicy, VerifiedToken, Verifier, VerifierOptions};
+pub use verify::{
+    IssuerVerifier, KeySource, TokenSource, TypPolicy, VerifiedToken, VerifiedTokenRecord,
+    Verifier, VerifierOptions,
+};
 
 /// The README's Rust examples, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]

@@ -5,22 +5,22 @@
 //!
 //! Cache keys are SHA-256 digests of the tokens, so the cache never holds a bearer token.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::Mutex;
 use serde_json::{Map, Value};
 
 use crate::bounds;
+use crate::cache::BoundedCache;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::net::url::check_fetch_url;
 use crate::net::{self, Fetch, Fetched, HttpRequest, HttpResponse};
 use crate::oauth::ClientAuth;
-use crate::verify::{TokenSource, VerifiedToken, scopes_of};
+use crate::scope::scopes_of;
+use crate::verify::{TokenSource, VerifiedToken, check_scopes};
 
 /// Default for [`IntrospectionOptions::cache_ttl`] and [`UserInfoOptions::cache_ttl`].
 pub const DEFAULT_OPAQUE_CACHE_TTL: Duration = Duration::from_secs(60);
@@ -142,55 +142,39 @@ impl UserInfoOptions {
     }
 }
 
-/// A bounded map from token digests to verdicts with an expiry.
-struct VerdictCache {
-    capacity: usize,
-    map: Mutex<HashMap<[u8; 32], (f64, VerifiedToken)>>,
-}
+/// Verdicts by token digest, each with the time it stops being reused; stored in the crate's
+/// one bounded cache ([`crate::cache::BoundedCache`]).
+struct VerdictCache(BoundedCache<[u8; 32], (f64, VerifiedToken)>);
 
 impl VerdictCache {
     fn new(capacity: usize) -> Self {
-        VerdictCache {
-            capacity,
-            map: Mutex::new(HashMap::new()),
-        }
+        VerdictCache(BoundedCache::new(capacity))
     }
 
-    fn digest(token: &str) -> [u8; 32] {
+    fn digest(token: &str) -> ([u8; 32], u64) {
         let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
         let mut out = [0u8; 32];
         out.copy_from_slice(d.as_ref());
-        out
+        let mut hash = [0u8; 8];
+        hash.copy_from_slice(&out[..8]);
+        (out, u64::from_le_bytes(hash))
     }
 
     fn get(&self, token: &str, now: f64) -> Option<VerifiedToken> {
-        if self.capacity == 0 {
-            return None;
+        let (digest, hash) = Self::digest(token);
+        let (until, verdict) = self.0.get(hash, |key, (until, v)| {
+            (*key == digest).then(|| (*until, v.clone()))
+        })?;
+        if until > now {
+            return Some(verdict);
         }
-        let key = Self::digest(token);
-        let mut map = self.map.lock();
-        match map.get(&key) {
-            Some((until, v)) if *until > now => Some(v.clone()),
-            Some(_) => {
-                map.remove(&key);
-                None
-            }
-            None => None,
-        }
+        self.0.remove(hash, |key| *key == digest);
+        None
     }
 
-    fn put(&self, token: &str, until: f64, verdict: VerifiedToken, now: f64) {
-        if self.capacity == 0 {
-            return;
-        }
-        let mut map = self.map.lock();
-        if map.len() >= self.capacity {
-            map.retain(|_, (u, _)| *u > now);
-            if map.len() >= self.capacity {
-                map.clear();
-            }
-        }
-        map.insert(Self::digest(token), (until, verdict));
+    fn put(&self, token: &str, until: f64, verdict: VerifiedToken) {
+        let (digest, hash) = Self::digest(token);
+        self.0.insert(hash, digest, (until, verdict));
     }
 }
 
@@ -207,16 +191,6 @@ fn parse_object(body: &[u8], what: &str) -> Result<Map<String, Value>> {
             format!("the {what} response is not a JSON object"),
         )
     })
-}
-
-fn check_scopes(required: &[String], scopes: &[String]) -> Result<()> {
-    let missing: Vec<&String> = required.iter().filter(|s| !scopes.contains(s)).collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(crate::verify::insufficient_scope(
-        required, scopes, &missing,
-    ))
 }
 
 /// Verifies opaque tokens with RFC 7662 token introspection.
@@ -400,7 +374,7 @@ impl Introspector {
             audience,
             exp,
         );
-        self.cache.put(token, until, verified.clone(), now);
+        self.cache.put(token, until, verified.clone());
         Ok(verified)
     }
 }
@@ -525,13 +499,7 @@ impl UserInfoVerifier {
                 }
                 response
                     .header("x-oauth-scopes")
-                    .map(|h| {
-                        h.split(',')
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_owned)
-                            .collect()
-                    })
+                    .map(crate::scope::github_list)
                     .unwrap_or_default()
             }
             UserInfoFlavor::Oidc => scopes_of(&claims),
@@ -555,7 +523,6 @@ impl UserInfoVerifier {
             token,
             now + self.options.cache_ttl.as_secs_f64(),
             verified.clone(),
-            now,
         );
         Ok(verified)
     }

@@ -717,6 +717,14 @@ fn resource_verifies(flow: &Flow, client: &McpClient, access_token: &str) {
     assert_eq!(token.subject(), Some(USER));
     assert_eq!(token.client_id(), Some(PROXY_CLIENTS_ID));
     assert_eq!(token.scopes(), CLIENT_SCOPES);
+    // A route's own scope, checked per call with the verifier option's error.
+    token.require_scopes(&["mcp:tools"]).unwrap();
+    let lacking = token
+        .require_scopes(&["mcp:tools", "mcp:admin"])
+        .unwrap_err();
+    assert_eq!(lacking.kind(), ErrorKind::InsufficientScope);
+    assert_eq!(lacking.http_status(), 403);
+    assert_eq!(lacking.required_scopes(), ["mcp:tools", "mcp:admin"]);
     assert_eq!(token.expires_at(), Some(T0 + PROXY_TOKEN_TTL));
     let header = token.header().unwrap();
     assert_eq!(

@@ -32,8 +32,8 @@ use mcp_bearer::verify::{
     TOKEN_CACHE_ENTRIES_RANGE,
 };
 use mcp_bearer::{
-    Algorithm, Error, ErrorKind, KeySet, KeySource, RemoteJwks, RemoteJwksOptions, Verifier,
-    VerifierOptions,
+    Algorithm, Error, ErrorKind, IssuerVerifier, KeySet, KeySource, RemoteJwks, RemoteJwksOptions,
+    Verifier, VerifierOptions,
 };
 use serde_json::json;
 use support::{AUDIENCE, ISSUER, JwksServer, T0, clock, jwks_of, key, options, token, ureq_fetch};
@@ -439,7 +439,7 @@ fn from_issuer_names_the_key_set_option_it_refuses() {
             err.message()
         );
     }
-    let (verifier, metadata) = Verifier::from_issuer(
+    let IssuerVerifier { verifier, metadata } = Verifier::from_issuer(
         &provider.origin,
         options(),
         RemoteJwksOptions {

@@ -10,7 +10,8 @@ pub enum ListFormat {
     /// Only a JSON array of strings (`roles`, `permissions`, `groups`). Anything else is
     /// ignored rather than guessed at.
     Array,
-    /// Only a space-separated string (`scope`, RFC 8693 §4.2).
+    /// Only a space-separated string (`scope`, RFC 6749 §3.3, RFC 8693 §4.2): only the space
+    /// character separates, as everywhere in this crate (see `VerifiedToken::scopes`).
     SpaceSeparated,
     /// A space-separated string or an array of strings (`scp`: Entra sends a string, Okta an
     /// array).
@@ -180,7 +181,7 @@ pub(crate) fn list_values(value: &Value, format: ListFormat) -> Option<Vec<Strin
     let split = || {
         value
             .as_str()
-            .map(|s| s.split_whitespace().map(str::to_owned).collect())
+            .map(|s| crate::scope::split(s).map(str::to_owned).collect())
     };
     match format {
         ListFormat::Array => array(),

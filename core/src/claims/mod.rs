@@ -133,7 +133,8 @@ impl<'a> Reader<'a> {
     }
 
     fn all(&mut self, claims: &[ListClaim]) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+        // No empty values, no duplicates: the list rule of `crate::scope`.
+        let mut out = crate::scope::Scopes::default();
         for claim in claims {
             let Some((name, value)) = resolve(self.claims, &claim.path) else {
                 continue;
@@ -142,13 +143,9 @@ impl<'a> Reader<'a> {
                 continue;
             };
             self.take(name, &claim.path);
-            for v in values {
-                if !out.contains(&v) {
-                    out.push(v);
-                }
-            }
+            values.iter().for_each(|v| out.push(v));
         }
-        out
+        out.into_vec()
     }
 
     fn take(&mut self, name: &'a str, path: &str) {

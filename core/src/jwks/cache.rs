@@ -86,6 +86,9 @@ pub struct JwksCache {
     /// Until when (Unix seconds, excluded) the current set is fresh (0: no set), readable
     /// without the lock.
     fresh_until: AtomicU64,
+    /// The generation with the times it is fresh and usable until, published together so a
+    /// verified-token cache hit can check its generation without the lock.
+    published: super::published::PublishedGeneration,
 }
 
 impl fmt::Debug for JwksCache {
@@ -180,6 +183,7 @@ impl JwksCache {
             state: Mutex::new(State::default()),
             generation: AtomicU64::new(0),
             fresh_until: AtomicU64::new(0),
+            published: super::published::PublishedGeneration::default(),
         })
     }
 
@@ -203,6 +207,14 @@ impl JwksCache {
     /// before the first successful fetch. Reads one atomic, no lock.
     pub fn fresh_until(&self) -> u64 {
         self.fresh_until.load(Ordering::Acquire)
+    }
+
+    /// The generation [`fresh`](JwksCache::fresh) (or, with `serve_stale`,
+    /// [`usable`](JwksCache::usable)) would answer with at `now`, read from atomics without
+    /// writing shared memory; `None` when there is no such set or a new one is being
+    /// published (the caller then takes the locked path, which gives the same answer).
+    pub(crate) fn generation_in_hand(&self, now: u64, serve_stale: bool) -> Option<u64> {
+        self.published.read(secs(now), serve_stale)
     }
 
     /// How many fetches have finished, successful or not.
@@ -492,6 +504,11 @@ impl JwksCache {
                 let fresh_until = secs(now).saturating_add(self.options.max_age);
                 self.fresh_until
                     .store(ceil_secs(fresh_until), Ordering::Release);
+                self.published.publish(
+                    snap.generation,
+                    fresh_until,
+                    fresh_until.saturating_add(self.options.stale_window),
+                );
                 Ok(snap)
             }
             Err(e) => {

@@ -27,6 +27,7 @@ use crate::jwk::KeySet;
 use crate::net::HttpRequest;
 
 mod cache;
+mod published;
 mod remote;
 
 pub use cache::{JwksCache, PendingFetch};

@@ -101,6 +101,11 @@ impl RemoteJwks {
         &self.clock
     }
 
+    /// See [`JwksCache::generation_in_hand`]; at this driver's clock.
+    pub(crate) fn generation_in_hand(&self, serve_stale: bool) -> Option<u64> {
+        self.cache.generation_in_hand(self.now(), serve_stale)
+    }
+
     fn now(&self) -> u64 {
         self.clock.now_secs()
     }

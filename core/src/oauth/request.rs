@@ -152,11 +152,7 @@ pub(super) fn scope_param(scopes: &[String]) -> Result<Option<String>> {
         return Ok(None);
     }
     for scope in scopes {
-        let valid = !scope.is_empty()
-            && scope
-                .bytes()
-                .all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E));
-        if !valid {
+        if !crate::scope::is_scope_token(scope) {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
                 format!(

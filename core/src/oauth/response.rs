@@ -90,7 +90,7 @@ impl TokenResponse {
         let refresh_token = take_secret(&mut body, "refresh_token");
         let id_token = take_secret(&mut body, "id_token");
         let scopes = match body.remove("scope") {
-            Some(Value::String(s)) => Some(split_scopes(&s)),
+            Some(Value::String(s)) => Some(crate::scope::of_token_response(&s)),
             _ => None,
         };
         let issued_token_type = match body.remove("issued_token_type") {
@@ -219,21 +219,6 @@ fn seconds(value: &Value) -> Option<u64> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
-}
-
-fn split_scopes(scope: &str) -> Vec<String> {
-    let separator = |c: char| {
-        if scope.contains(' ') {
-            c == ' '
-        } else {
-            c == ','
-        }
-    };
-    scope
-        .split(separator)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 #[cfg(test)]

@@ -149,9 +149,9 @@ pub(crate) struct Proxy {
     policy: RedirectUriPolicy,
     upstream: ProviderMetadata,
     pub(crate) id_tokens: IdTokenValidator,
-    /// The resource server: `/mcp` needs `mcp:tools`, `/mcp/admin` needs `mcp:admin`.
+    /// The resource server's one verifier: `/mcp` needs `mcp:tools`, `/mcp/admin` needs
+    /// `mcp:admin`, each checked per request on the verified token.
     pub(crate) mcp: Verifier,
-    mcp_admin: Verifier,
     fetch: Arc<dyn Fetch>,
     clock: Arc<ManualClock>,
     codes: Mutex<HashMap<String, IssuedCode>>,
@@ -184,16 +184,13 @@ impl Proxy {
             KeySource::Remote(Arc::new(jwks.expect("RemoteJwks")))
         };
         let own_keys = remote(&format!("{issuer}/jwks"));
-        let resource_verifier = |scope: &str| {
-            let options = VerifierOptions {
-                issuers: vec![issuer.clone()],
-                audiences: vec![resource.clone()],
-                required_scopes: vec![scope.to_owned()],
-                typ: TypPolicy::StrictAccessToken,
-                ..VerifierOptions::default()
-            };
-            Verifier::new(own_keys.clone(), options).expect("verifier")
+        let options = VerifierOptions {
+            issuers: vec![issuer.clone()],
+            audiences: vec![resource.clone()],
+            typ: TypPolicy::StrictAccessToken,
+            ..VerifierOptions::default()
         };
+        let mcp = Verifier::new(own_keys, options).expect("verifier");
         let id_tokens = IdTokenValidator::with_clock(
             remote(upstream.jwks_uri.as_deref().expect("jwks_uri")),
             &upstream.issuer,
@@ -214,8 +211,7 @@ impl Proxy {
             policy: RedirectUriPolicy::default(),
             upstream,
             id_tokens,
-            mcp: resource_verifier("mcp:tools"),
-            mcp_admin: resource_verifier("mcp:admin"),
+            mcp,
             fetch,
             clock,
             codes: Mutex::new(HashMap::new()),
@@ -517,9 +513,11 @@ impl Proxy {
     }
 
     /// The MCP endpoint: the bearer token verified, or a challenge (RFC 6750 §3, RFC 9728 §5.1).
-    fn resource_request(&self, request: &Request, verifier: &Verifier) -> Response {
-        let verified =
-            bearer_token(request.header("authorization")).and_then(|t| verifier.verify(t));
+    /// One verifier serves every route; each route's scope is checked on the verified token.
+    fn resource_request(&self, request: &Request, scope: &str) -> Response {
+        let verified = bearer_token(request.header("authorization"))
+            .and_then(|t| self.mcp.verify(t))
+            .and_then(|token| token.require_scopes(&[scope]).map(|()| token));
         match verified {
             Ok(token) => {
                 let user = UserInfo::from_claims(token.claims(), &ClaimMapping::default());
@@ -554,8 +552,8 @@ impl Proxy {
             ("GET", "/authorize") => answer("proxy: authorize", self.authorize(request)),
             ("GET", "/oauth/callback") => answer("proxy: callback", self.callback(request)),
             ("POST", "/token") => answer("proxy: token", self.token(request)),
-            ("GET", "/mcp") => self.resource_request(request, &self.mcp),
-            ("GET", "/mcp/admin") => self.resource_request(request, &self.mcp_admin),
+            ("GET", "/mcp") => self.resource_request(request, "mcp:tools"),
+            ("GET", "/mcp/admin") => self.resource_request(request, "mcp:admin"),
             _ => not_found(),
         }
     }

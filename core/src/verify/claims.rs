@@ -13,7 +13,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::verify::scopes_of;
+use crate::scope::{Scopes, scopes_of};
 
 /// The registered claims, each with the error its type check gave, so that the verifier
 /// reports errors in the order it checks claims.
@@ -235,20 +235,17 @@ impl<'de> Deserialize<'de> for Checked {
 
 impl RegisteredClaims<'_> {
     pub(crate) fn extract(self) -> Extracted {
-        let mut scopes: Vec<String> = Vec::new();
-        let mut push = |s: &str| {
-            if !s.is_empty() && !scopes.iter().any(|x| x == s) {
-                scopes.push(s.to_owned());
-            }
-        };
+        // The same reading as `scopes_of`: the one rule of `crate::scope`.
+        let mut scopes = Scopes::default();
         if let Some(s) = self.scope {
-            s.split(' ').for_each(&mut push);
+            scopes.push_string(s);
         }
         match self.scp {
-            Some(Strs::One(s)) => s.split(' ').for_each(&mut push),
-            Some(Strs::Many(items)) => items.into_iter().for_each(&mut push),
+            Some(Strs::One(s)) => scopes.push_string(s),
+            Some(Strs::Many(items)) => items.into_iter().for_each(|s| scopes.push(s)),
             None => {}
         }
+        let scopes = scopes.into_vec();
         Extracted {
             iss: Ok(self.iss.map(str::to_owned)),
             sub: Ok(self.sub.map(str::to_owned)),
@@ -307,6 +304,29 @@ pub(crate) fn invalid_claim(name: &'static str, what: &str) -> Error {
         "invalid",
         format!("the {name:?} claim {what}"),
     )
+}
+
+/// The claims set of a JWT as a map (RFC 7519 §7.2 step 10).
+///
+/// # Errors
+/// [`ErrorKind::JwtInvalid`] when the payload is not a JSON object, saying why without
+/// repeating any of it.
+pub(crate) fn parse_claims(payload_json: &str) -> Result<Map<String, Value>> {
+    serde_json::from_str(payload_json).map_err(|e| {
+        use serde_json::error::Category;
+        let message = match e.classify() {
+            // serde_json's syntax messages are fixed texts with a position ("lone leading
+            // surrogate in hex escape", "number out of range", "recursion limit exceeded").
+            Category::Syntax | Category::Eof => {
+                format!("the JWT claims set is not valid JSON ({e}); RFC 7519 §7.2 step 10")
+            }
+            // A type mismatch names the value it found, which may be long: not repeated.
+            Category::Data | Category::Io => {
+                "the JWT claims set is not a JSON object (RFC 7519 §7.2 step 10)".to_owned()
+            }
+        };
+        Error::new(ErrorKind::JwtInvalid, message)
+    })
 }
 
 fn string_claim(claims: &Map<String, Value>, name: &'static str) -> Result<Option<String>> {
