@@ -5,8 +5,8 @@ use std::sync::Arc;
 use super::{KeySource, Verifier, VerifierOptions};
 use crate::discovery::{DiscoveryOptions, ProviderMetadata, discover, discovery_urls};
 use crate::error::{Error, ErrorKind, Result};
-use crate::net::{Fetch, redact_url};
 use crate::jwks::{RemoteJwks, RemoteJwksOptions};
+use crate::net::{Fetch, redact_url};
 
 /// A verifier built from an issuer's discovery document, and that document.
 #[derive(Debug)]

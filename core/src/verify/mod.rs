@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwk::{Algorithm, KeySet};
-use crate::jws::CompactJws;
 use crate::jwks::{KeySnapshot, MissPeek, Peek, RemoteJwks};
+use crate::jws::CompactJws;
 use cache::TokenCache;
 
 pub use issuer::IssuerVerifier;
