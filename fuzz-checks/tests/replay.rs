@@ -1,11 +1,13 @@
-//! Replays the committed fuzz corpora through the fuzz targets' own checks, on the stable
-//! toolchain: every file of `fuzz/corpus/<target>/` must pass. This is how CI runs the
-//! fuzzers' findings and seeds without nightly or libFuzzer.
+//! Replays the committed fuzz inputs through the fuzz targets' own checks, on the stable
+//! toolchain: every file of `fuzz/corpus/<target>/` (seeds and what the fuzzers found,
+//! minimised with `cargo fuzz cmin`) and of `fuzz/regressions/<target>/` (named inputs kept
+//! whatever their coverage) must pass. This is how CI runs the fuzzers' findings and seeds
+//! without nightly or libFuzzer.
 //!
-//! `fuzz/artifacts/<target>/` holds inputs the fuzzers found that still fail (open
-//! findings, with the issue that will fix them named in `fuzz/README.md`); they are
-//! replayed by the ignored test `open_findings`. Once fixed, an artifact moves into
-//! `corpus/<target>/`, where it is replayed on every run.
+//! `fuzz/artifacts/<target>/` holds inputs that still fail (open findings, listed in
+//! `fuzz/README.md` with the fix that will close each); the ignored test `open_findings`
+//! replays them. Once fixed, an artifact moves into `regressions/<target>/` under a name
+//! that says what it is.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
@@ -55,17 +57,17 @@ fn failures(paths: &[PathBuf], check: &dyn Fn(&[u8])) -> Vec<String> {
 }
 
 fn replay(target: &str) {
-    let paths = files(&fuzz_dir().join("corpus").join(target));
+    let mut paths = files(&fuzz_dir().join("corpus").join(target));
     assert!(
         !paths.is_empty(),
         "fuzz/corpus/{target}/ is empty: run `cargo run -p mcp-bearer-fuzz-checks --bin \
          seed-corpus`"
     );
+    paths.extend(files(&fuzz_dir().join("regressions").join(target)));
     let failed = failures(&paths, &check_of(target));
     assert!(
         failed.is_empty(),
-        "{} of {} corpus files of {target} fail their check (the panic of each is printed \
-         above):\n{}",
+        "{} of {} inputs of {target} fail their check (the panic of each is printed above):\n{}",
         failed.len(),
         paths.len(),
         failed.join("\n")
@@ -138,7 +140,7 @@ fn targets_agree_everywhere() {
 }
 
 /// The open findings in `fuzz/artifacts/`: each fails until its fix lands (see
-/// fuzz/README.md), then moves to the corpus.
+/// fuzz/README.md), then moves to `fuzz/regressions/`.
 #[test]
 #[ignore = "open findings fail until fixed; see fuzz/README.md"]
 fn open_findings() {
@@ -164,6 +166,7 @@ fn open_findings() {
 #[ignore = "the error_description bound waits for Error::public_description (issue 7 §4)"]
 fn description_bound_pending() {
     let mut paths = files(&fuzz_dir().join("corpus/challenge"));
+    paths.extend(files(&fuzz_dir().join("regressions/challenge")));
     paths.extend(files(&fuzz_dir().join("artifacts/challenge")));
     let failed = failures(&paths, &|data| fuzz_checks::challenge_with(data, true));
     assert!(

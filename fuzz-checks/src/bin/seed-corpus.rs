@@ -1,16 +1,18 @@
 //! Writes the seed corpora of the fuzz targets, `fuzz/corpus/<target>/`, from the shared
 //! vectors in `tests/vectors/` (tokens, key sets, the attack corpus) and a few documents of
 //! each kind the vectors do not hold (discovery documents, token responses, registrations,
-//! redirect URIs).
+//! redirect URIs), and the named regression inputs of `fuzz/regressions/<target>/`.
 //!
 //! ```sh
-//! cargo run -p mcp-bearer-fuzz-checks --bin seed-corpus            # into fuzz/corpus/
-//! cargo run -p mcp-bearer-fuzz-checks --bin seed-corpus -- DIR     # into DIR/<target>/
+//! cargo run -p mcp-bearer-fuzz-checks --bin seed-corpus            # into fuzz/
+//! cargo run -p mcp-bearer-fuzz-checks --bin seed-corpus -- DIR     # into DIR/corpus/, DIR/regressions/
 //! ```
 //!
-//! Files are named by the SHA-1 of their content, as libFuzzer names what it adds, so
-//! seeding twice or after `cargo fuzz cmin` adds nothing twice. Every seed must pass its
-//! check (the replay test runs them); the generator checks each before writing it.
+//! Seeds are named by the SHA-1 of their content, as libFuzzer names what it adds, so
+//! seeding twice or after `cargo fuzz cmin` adds nothing twice; `cmin` may later drop a
+//! seed that covers nothing new. Regression inputs have names that say what they are, and
+//! `cmin` never touches them. Every input must pass its check (the replay test runs them
+//! all); the generator checks each before writing it.
 // A development tool, like the checks it runs: a seed that fails its check, or a fixed test
 // key that does not load, stops it loudly.
 #![allow(clippy::expect_used)]
@@ -37,7 +39,7 @@ fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = std::env::args_os()
         .nth(1)
-        .map_or_else(|| root.join("fuzz/corpus"), PathBuf::from);
+        .map_or_else(|| root.join("fuzz"), PathBuf::from);
     let vectors = root.join("tests/vectors");
     let documents = match json_documents(&vectors) {
         Ok(d) => d,
@@ -63,35 +65,98 @@ fn main() -> ExitCode {
         ("challenge", challenge_seeds(&cases)),
     ];
     for (target, inputs) in seeds {
-        let (_, check) = fuzz_checks::TARGETS
-            .iter()
-            .find(|(name, _)| *name == target)
-            .expect("every seeded target is a target");
-        let dir = out.join(target);
-        if let Err(e) = fs::create_dir_all(&dir) {
-            eprintln!("{}: {e}", dir.display());
-            return ExitCode::FAILURE;
-        }
-        let mut written = 0;
-        for input in inputs.iter().filter(|i| i.len() <= MAX_SEED_BYTES) {
-            check(input);
-            let name: String = digest(&SHA1_FOR_LEGACY_USE_ONLY, input)
-                .as_ref()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            let path = dir.join(name);
-            if !path.exists() {
-                if let Err(e) = fs::write(&path, input) {
-                    eprintln!("{}: {e}", path.display());
-                    return ExitCode::FAILURE;
-                }
-                written += 1;
+        let named = inputs
+            .into_iter()
+            .filter(|i| i.len() <= MAX_SEED_BYTES)
+            .map(|i| (sha1_hex(&i), i));
+        match write(&out.join("corpus").join(target), target, named) {
+            Ok((total, new)) => println!("corpus/{target}: {total} seeds, {new} new"),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
             }
         }
-        println!("{target}: {} seeds, {written} new", inputs.len());
+    }
+    for (target, inputs) in regressions() {
+        match write(
+            &out.join("regressions").join(target),
+            target,
+            inputs.into_iter(),
+        ) {
+            Ok((total, new)) => println!("regressions/{target}: {total} inputs, {new} new"),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
     }
     ExitCode::SUCCESS
+}
+
+/// Checks each input with `target`'s check and writes it into `dir` under its name, unless
+/// that file exists. (How many inputs, how many written.)
+fn write(
+    dir: &Path,
+    target: &str,
+    inputs: impl Iterator<Item = Named>,
+) -> Result<(usize, usize), String> {
+    let (_, check) = fuzz_checks::TARGETS
+        .iter()
+        .find(|(name, _)| *name == target)
+        .expect("every seeded target is a target");
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let (mut total, mut written) = (0, 0);
+    for (name, input) in inputs {
+        check(&input);
+        total += 1;
+        let path = dir.join(name);
+        if !path.exists() {
+            fs::write(&path, &input).map_err(|e| format!("{}: {e}", path.display()))?;
+            written += 1;
+        }
+    }
+    Ok((total, written))
+}
+
+fn sha1_hex(input: &[u8]) -> String {
+    digest(&SHA1_FOR_LEGACY_USE_ONLY, input)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An input and the name of its file.
+type Named = (String, Vec<u8>);
+
+/// Inputs kept whatever their coverage, by target and name: each is a case an issue named.
+fn regressions() -> Vec<(&'static str, Vec<Named>)> {
+    // Issue 7 §4: a kid and an alg of hundreds of bytes end up in the error_description,
+    // which must stay within MAX_DESCRIPTION_BYTES once the bound is enforced.
+    let flood = |name: &str, header: String| {
+        let token = TokenInput {
+            flags: 0,
+            header: Some(header.as_bytes()),
+            payload: b"{}",
+        };
+        (name.to_owned(), ChallengeInput::Token(token).encode())
+    };
+    vec![(
+        "challenge",
+        vec![
+            flood(
+                "issue7-s4-kid-of-512-control-characters",
+                format!(
+                    r#"{{"alg":"EdDSA","kid":"{}","typ":"at+jwt"}}"#,
+                    "\\u0001".repeat(512)
+                ),
+            ),
+            flood(
+                "issue7-s4-alg-of-300-characters",
+                format!(r#"{{"alg":"{}","kid":"k"}}"#, "A".repeat(300)),
+            ),
+        ],
+    )]
 }
 
 /// Every JSON file under `dir`, by path relative to it.
@@ -596,20 +661,6 @@ fn challenge_seeds(cases: &[Value]) -> Vec<Vec<u8>> {
         r#"{"alg":"HS256","kid":"\u001b]0;pwned\u0007\"\\","typ":"at+jwt"}"#,
         r#"{"alg":"HS256","typ":"\u001b[2J"}"#,
         r#"{"alg":"none\r\n"}"#,
-    ] {
-        let token = TokenInput {
-            flags: 0,
-            header: Some(header.as_bytes()),
-            payload: b"{}",
-        };
-        out.push(ChallengeInput::Token(token).encode());
-    }
-    // A kid and an alg of hundreds of control bytes: issue 7 §4's amplification, which the
-    // error_description bound must hold to a few hundred bytes.
-    let flood = "\\u0001".repeat(512);
-    for header in [
-        format!(r#"{{"alg":"EdDSA","kid":"{flood}","typ":"at+jwt"}}"#),
-        format!(r#"{{"alg":"{}","kid":"k"}}"#, "A".repeat(300)),
     ] {
         let token = TokenInput {
             flags: 0,
