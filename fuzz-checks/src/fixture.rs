@@ -9,13 +9,13 @@ use http_loopback::{Listener, Options, Request, Response, Server};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::fetch::{UreqFetch, UreqFetchOptions};
 use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
-use mcp_bearer::sign::{hmac_sign, sign_compact};
 use mcp_bearer::{
-    KeySource, RemoteJwks, RemoteJwksOptions, SigningKey, TypPolicy, Verifier, VerifierOptions, b64,
+    KeySource, RemoteJwks, RemoteJwksOptions, SigningKey, TypPolicy, Verifier, VerifierOptions,
 };
 use serde_json::{Value, json};
 
 use crate::input::{TokenInput, flags};
+use crate::jose::{b64url_decode, compact, hs256};
 
 /// The issuer the verifiers expect (the vectors' issuer).
 pub const ISSUER: &str = "https://idp.example.com/";
@@ -62,7 +62,7 @@ impl Fixture {
     fn build() -> Fixture {
         let clock = Arc::new(ManualClock::at_secs(NOW));
         let secret_jwk: Value = serde_json::from_str(HS256_SECRET).expect("hs256-secret.json");
-        let secret = b64::decode(secret_jwk["k"].as_str().expect("k")).expect("k is base64url");
+        let secret = b64url_decode(secret_jwk["k"].as_str().expect("k")).expect("k is base64url");
         let static_keys = Arc::new(KeySet::from_keys(vec![
             Jwk::from_secret(&secret).expect("a 32-byte secret"),
         ]));
@@ -156,8 +156,8 @@ impl Fixture {
             || default_header(Algorithm::HS256, HS256_KID),
             <[u8]>::to_vec,
         );
-        sign_compact(&header, input.payload, |message| {
-            hmac_sign(Algorithm::HS256, &self.secret, message)
+        compact::<()>(&header, input.payload, |message| {
+            Ok(hs256(&self.secret, message))
         })
         .expect("HMAC signing")
     }
@@ -168,8 +168,7 @@ impl Fixture {
             || default_header(Algorithm::EdDSA, EDDSA_KID),
             <[u8]>::to_vec,
         );
-        sign_compact(&header, input.payload, |message| self.eddsa.sign(message))
-            .expect("EdDSA signing")
+        compact(&header, input.payload, |message| self.eddsa.sign(message)).expect("EdDSA signing")
     }
 }
 

@@ -28,6 +28,7 @@ mod challenge;
 mod discovery;
 pub mod fixture;
 pub mod input;
+pub mod jose;
 mod jwks;
 mod redirect;
 mod registration;

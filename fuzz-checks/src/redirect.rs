@@ -9,11 +9,11 @@
 
 use mcp_bearer::ErrorKind;
 use mcp_bearer::oauth::{PkceChallenge, ProxyState, RedirectUriPolicy};
-use mcp_bearer::url_policy::is_loopback_host;
 use url::Url;
 
 use crate::fixture::ISSUER;
 use crate::input::parts;
+use crate::jose::is_loopback;
 use crate::show;
 
 const REASONS: &[&str] = &["malformed", "scheme", "fragment", "userinfo", "loopback"];
@@ -123,7 +123,7 @@ fn check_accepted(
             context()
         ),
         "http" => assert!(
-            policy.allow_loopback_http && url.host().is_some_and(|h| is_loopback_host(&h)),
+            policy.allow_loopback_http && url.host().is_some_and(|h| is_loopback(&h)),
             "{}: http to a host that is not loopback",
             context()
         ),

@@ -27,7 +27,7 @@ use fuzz_checks::fixture::{AUDIENCE, ISSUER, NOW};
 use fuzz_checks::input::{
     ChallengeInput, StateFields, TokenInput, TokenResponseInput, flags, join,
 };
-use mcp_bearer::b64;
+use fuzz_checks::jose::{b64url, b64url_decode};
 use mcp_bearer::oauth::{PkceChallenge, ProxyState};
 use serde_json::{Value, json};
 
@@ -187,8 +187,8 @@ fn json_documents(dir: &Path) -> std::io::Result<BTreeMap<String, Value>> {
 /// The header and payload bytes of a compact token, when both segments decode.
 fn segments(token: &str) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut parts = token.split('.');
-    let header = b64::decode(parts.next()?).ok()?;
-    let payload = b64::decode(parts.next()?).ok()?;
+    let header = b64url_decode(parts.next()?)?;
+    let payload = b64url_decode(parts.next()?)?;
     Some((header, payload))
 }
 
@@ -548,11 +548,7 @@ fn state_seeds() -> Vec<Vec<u8>> {
     payload["id"] = json!("AAAAAAAAAAAAAAAAAAAAAA");
     for exp in [NOW + 600, NOW - 1] {
         payload["exp"] = json!(exp);
-        let forged = format!(
-            "{}.{}",
-            b64::encode(payload.to_string()),
-            b64::encode([0x42; 32])
-        );
+        let forged = format!("{}.{}", b64url(payload.to_string()), b64url([0x42; 32]));
         out.push(forged.into_bytes());
     }
     out
