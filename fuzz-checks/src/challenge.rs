@@ -9,9 +9,9 @@
 //! resource server may answer with, and parses back into exactly its parameters, each with
 //! the characters a header cannot carry replaced by `?`.
 //!
-//! Issue 7 §4 also bounds the `error_description` (attacker-supplied `kid`s and `alg`s end
-//! up there) and keeps internal hosts (the JWKS URL) out of it; see
-//! [`ENFORCE_DESCRIPTION_BOUND`].
+//! The `error_description` is the error's public description: at most
+//! [`MAX_DESCRIPTION_BYTES`] whatever the input (attacker-supplied `kid`s and `alg`s used to
+//! end up there at any length), and it never names an internal host (the JWKS URL).
 
 use mcp_bearer::ErrorKind;
 use mcp_bearer::metadata::{BearerChallenge, bearer_token};
@@ -24,20 +24,8 @@ use crate::show;
 /// (issue 7 §4: short, ASCII, bounded).
 pub const MAX_DESCRIPTION_BYTES: usize = 256;
 
-/// Whether [`challenge`] asserts [`MAX_DESCRIPTION_BYTES`]. Off until the bounded public
-/// description (`Error::public_description`, issue 7 §4) is what `BearerChallenge` uses:
-/// today the description is the whole message, which quotes a token's `kid` and `alg` at
-/// any length. Turn it on (and delete this switch) when that lands; the replay test
-/// `description_bound_pending` runs the committed inputs with the bound already.
-pub const ENFORCE_DESCRIPTION_BOUND: bool = false;
-
 /// Checks one input; panics on any violated property.
 pub fn challenge(data: &[u8]) {
-    challenge_with(data, ENFORCE_DESCRIPTION_BOUND);
-}
-
-/// [`challenge`], with the description bound on or off.
-pub fn challenge_with(data: &[u8], bounded: bool) {
     let Some(input) = ChallengeInput::decode(data) else {
         return;
     };
@@ -82,20 +70,18 @@ pub fn challenge_with(data: &[u8], bounded: bool) {
         challenge.status
     );
     check_header(&challenge, &context);
-    if bounded {
-        let description = challenge.error_description.as_deref().unwrap_or("");
-        assert!(
-            description.len() <= MAX_DESCRIPTION_BYTES,
-            "{}: an error_description of {} bytes (at most {MAX_DESCRIPTION_BYTES})",
-            context(),
-            description.len()
-        );
-        assert!(
-            !description.contains("127.0.0.1"),
-            "{}: the error_description names the JWKS host: {description:?}",
-            context()
-        );
-    }
+    let description = challenge.error_description.as_deref().unwrap_or("");
+    assert!(
+        description.len() <= MAX_DESCRIPTION_BYTES,
+        "{}: an error_description of {} bytes (at most {MAX_DESCRIPTION_BYTES})",
+        context(),
+        description.len()
+    );
+    assert!(
+        !description.contains("127.0.0.1"),
+        "{}: the error_description names the JWKS host: {description:?}",
+        context()
+    );
     // A realm and scopes with any characters still make one well-formed header.
     let text = String::from_utf8_lossy(data);
     let decorated = challenge

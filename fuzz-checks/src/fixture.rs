@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use http_loopback::{Listener, Options, Request, Response, Server};
 use mcp_bearer::clock::{Clock, ManualClock};
-use mcp_bearer::fetch::{UreqFetch, UreqFetchOptions};
 use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
+use mcp_bearer::net::{UreqFetch, UreqFetchOptions};
 use mcp_bearer::{
     KeySource, RemoteJwks, RemoteJwksOptions, SigningKey, TypPolicy, Verifier, VerifierOptions,
 };

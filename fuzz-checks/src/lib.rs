@@ -36,7 +36,7 @@ mod state;
 mod token_response;
 mod verify;
 
-pub use challenge::{ENFORCE_DESCRIPTION_BOUND, MAX_DESCRIPTION_BYTES, challenge, challenge_with};
+pub use challenge::{MAX_DESCRIPTION_BYTES, challenge};
 pub use discovery::discovery;
 pub use jwks::jwks;
 pub use redirect::redirect;

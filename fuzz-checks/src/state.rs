@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 
 use mcp_bearer::ErrorKind;
 use mcp_bearer::oauth::{
-    MAX_SEALED_STATE_BYTES, OpenedState, PkceChallenge, ProxyState, SealedState, StateKey,
+    MAX_SEALED_STATE_BYTES, OpenedState, PkceChallenge, ProxyState, STATE_TTL_SECS_RANGE,
+    SealedState, StateKey,
 };
 
 use crate::fixture::NOW;
@@ -67,7 +68,14 @@ pub fn state(data: &[u8]) {
     let sealed = match original.seal(key, NOW, input.ttl_secs) {
         Ok(sealed) => sealed,
         Err(e) => {
-            assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{}", context());
+            // A TTL outside its range is the host's configuration; anything else (a state
+            // too large to seal) is the request's.
+            let expected = if STATE_TTL_SECS_RANGE.contains(&input.ttl_secs) {
+                ErrorKind::InvalidRequest
+            } else {
+                ErrorKind::InvalidConfig
+            };
+            assert_eq!(e.kind(), expected, "{}", context());
             return;
         }
     };

@@ -8,7 +8,7 @@
 //! upstream cannot grow or break the proxy's own answers.
 
 use mcp_bearer::ErrorKind;
-use mcp_bearer::http::HttpResponse;
+use mcp_bearer::net::HttpResponse;
 use mcp_bearer::oauth::{
     DEFAULT_REFRESH_MARGIN_SECS, OAuthErrorResponse, SecretString, TokenResponse, UpstreamTokens,
 };

@@ -4,10 +4,8 @@
 //! whatever their coverage) must pass. This is how CI runs the fuzzers' findings and seeds
 //! without nightly or libFuzzer.
 //!
-//! `fuzz/artifacts/<target>/` holds inputs that still fail (open findings, listed in
-//! `fuzz/README.md` with the fix that will close each); the ignored test `open_findings`
-//! replays them. Once fixed, an artifact moves into `regressions/<target>/` under a name
-//! that says what it is.
+//! A finding is fixed before it is committed, and its input kept in `regressions/<target>/`
+//! under a name that says what it is.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
@@ -137,43 +135,4 @@ fn targets_agree_everywhere() {
         .collect();
     corpora.sort();
     assert_eq!(corpora, sorted, "fuzz/corpus/");
-}
-
-/// The open findings in `fuzz/artifacts/`: each fails until its fix lands (see
-/// fuzz/README.md), then moves to `fuzz/regressions/`.
-#[test]
-#[ignore = "open findings fail until fixed; see fuzz/README.md"]
-fn open_findings() {
-    let mut failed = Vec::new();
-    for (target, check) in TARGETS {
-        failed.extend(failures(
-            &files(&fuzz_dir().join("artifacts").join(target)),
-            check,
-        ));
-    }
-    assert!(
-        failed.is_empty(),
-        "{} open findings still fail:\n{}",
-        failed.len(),
-        failed.join("\n")
-    );
-}
-
-/// The `challenge` corpus with the `error_description` bound of issue 7 §4 enforced.
-/// Remove the ignore, and turn `ENFORCE_DESCRIPTION_BOUND` on, when the bounded public
-/// description is what `BearerChallenge::from_error` uses.
-#[test]
-#[ignore = "the error_description bound waits for Error::public_description (issue 7 §4)"]
-fn description_bound_pending() {
-    let mut paths = files(&fuzz_dir().join("corpus/challenge"));
-    paths.extend(files(&fuzz_dir().join("regressions/challenge")));
-    paths.extend(files(&fuzz_dir().join("artifacts/challenge")));
-    let failed = failures(&paths, &|data| fuzz_checks::challenge_with(data, true));
-    assert!(
-        failed.is_empty(),
-        "{} challenge inputs exceed {} bytes of error_description:\n{}",
-        failed.len(),
-        fuzz_checks::MAX_DESCRIPTION_BYTES,
-        failed.join("\n")
-    );
 }

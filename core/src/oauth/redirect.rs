@@ -115,14 +115,21 @@ impl RedirectUriPolicy {
         if registered == requested {
             return true;
         }
-        let (Ok(mut registered), Ok(mut requested)) =
+        let (Ok(mut registered_url), Ok(mut requested_url)) =
             (Url::parse(registered), Url::parse(requested))
         else {
             return false;
         };
+        // Only URIs the parser leaves as they were sent may match by any port: the parser
+        // drops tabs and newlines and rewrites spellings, so "/c\tb" would otherwise match
+        // "/cb" while `check` refuses it.
+        if registered_url.as_str() != registered || requested_url.as_str() != requested {
+            return false;
+        }
+        let (registered, requested) = (&mut registered_url, &mut requested_url);
         let loopback =
             |u: &Url| u.scheme() == "http" && u.host().is_some_and(|h| is_loopback_host(&h));
-        if !loopback(&registered) || !loopback(&requested) {
+        if !loopback(registered) || !loopback(requested) {
             return false;
         }
         // Both are http URLs with a host, so setting the port cannot fail; compare the rest.
@@ -279,5 +286,10 @@ mod tests {
             "https://client.example.com/cb?x=1"
         ));
         assert!(!m("cursor://a/cb", "cursor://b/cb"));
+        // The parser drops tabs and newlines; a URI it rewrote matches nothing but itself
+        // (found by the `redirect` fuzz check).
+        assert!(!m("http://127.0.0.1:1/cb", "http://127.0.0.1:2/c\tb"));
+        assert!(!m("http://127.0.0.1:1/cb", "http://127.0.0.1:2/c\nb"));
+        assert!(!m("http://127.0.0.1:1/c\tb", "http://127.0.0.1:2/cb"));
     }
 }
