@@ -24,6 +24,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod mcp_proxy;
+mod support;
 mod upstream_idp;
 
 use std::net::TcpListener;
@@ -52,7 +53,6 @@ use mcp_bearer::{
 };
 use mcp_proxy::{
     Ledger, PROXY_CLIENTS_ID, PROXY_TOKEN_TTL, Proxy, STATE_KEY, UPSTREAM_SCOPES, send, strings,
-    ureq_fetch,
 };
 use serde_json::{Value, json};
 use upstream_idp::{
@@ -60,8 +60,7 @@ use upstream_idp::{
     UpstreamIdp, param,
 };
 
-/// Where the shared manual clock starts.
-const T0: u64 = 1_750_000_000;
+use support::{T0, ureq_fetch};
 /// The scopes the client asks the proxy for.
 const CLIENT_SCOPES: &[&str] = &["mcp:tools", "mcp:read"];
 /// The audience of the token exchange: another API of the same provider.

@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use http_loopback::{Request, Response, Server};
 use mcp_bearer::claims::{ClaimMapping, UserInfo};
@@ -33,7 +33,6 @@ use mcp_bearer::metadata::{
     AuthorizationServerMetadata, BearerChallenge, ProtectedResourceMetadata, bearer_token,
 };
 use mcp_bearer::net::{Fetch, HttpRequest, HttpResponse};
-use mcp_bearer::net::{UreqFetch, UreqFetchOptions};
 use mcp_bearer::oauth::{
     AuthorizationRequest, ClientAuth, ClientRegistration, ClientRegistrationRequest,
     DEFAULT_STATE_TTL_SECS, Grant, OAuthErrorResponse, PkceChallenge, PkceVerifier, ProxyState,
@@ -103,19 +102,6 @@ impl Ledger {
         self.error(what, &err);
         err
     }
-}
-
-/// The core's default fetcher, ignoring proxy variables: everything here is on loopback.
-pub(crate) fn ureq_fetch() -> Arc<dyn Fetch> {
-    static FETCH: OnceLock<Arc<UreqFetch>> = OnceLock::new();
-    let fetch = FETCH.get_or_init(|| {
-        let options = UreqFetchOptions {
-            ignore_proxy_env: true,
-            ..UreqFetchOptions::default()
-        };
-        Arc::new(UreqFetch::with_options(&options).expect("ureq client"))
-    });
-    Arc::clone(fetch) as Arc<dyn Fetch>
 }
 
 /// Sends `request`, recording both sides in the ledger.
