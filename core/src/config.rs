@@ -23,6 +23,10 @@ use crate::error::{Error, ErrorKind, Result};
 /// The longest part of a parser message an error repeats.
 const MAX_DETAIL_CHARS: usize = 200;
 
+/// The longest list of accepted names a message shows: the type's own member or variant
+/// names, every one of them for the types of this crate.
+const MAX_NAMES_CHARS: usize = 1000;
+
 /// Reads `T` from JSON text. `what` names the type in the message (`VerifierOptions`).
 ///
 /// # Errors
@@ -105,13 +109,14 @@ fn describe(message: &str) -> String {
         ("unknown field `", "unknown field"),
         ("unknown variant `", "unknown name"),
     ] {
+        // The name is the caller's; what follows it (the names expected) is ours.
         if let Some(rest) = message.strip_prefix(prefix)
-            && let Some((name, tail)) = rest.rsplit_once("`, ")
+            && let Some((name, tail)) = rest.split_once("`, ")
         {
             return format!(
                 "{noun} {}; {}",
                 crate::untrusted::quote(name),
-                crate::untrusted::clip(tail, MAX_DETAIL_CHARS)
+                crate::untrusted::clip(tail, MAX_NAMES_CHARS)
             );
         }
     }
