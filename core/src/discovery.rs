@@ -22,11 +22,14 @@ pub const TIMEOUT_RANGE: RangeInclusive<Duration> = crate::net::TIMEOUT_RANGE;
 /// ([`crate::net::MAX_RESPONSE_BYTES_RANGE`]).
 pub const MAX_RESPONSE_BYTES_RANGE: RangeInclusive<usize> = crate::net::MAX_RESPONSE_BYTES_RANGE;
 
-/// Options for [`discover`]. Checked against their ranges when [`discover`] runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Options for [`discover`]. Checked against their ranges when [`discover`] runs. As data
+/// ([`DiscoveryOptions::from_json`]), durations are seconds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DiscoveryOptions {
     /// How long one metadata request may take. Defaults to 5 seconds; 1 ms to 10 min
     /// ([`TIMEOUT_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub timeout: Duration,
     /// The largest metadata document accepted, in bytes. Defaults to 256 KiB; 1 byte to
     /// 64 MiB ([`MAX_RESPONSE_BYTES_RANGE`]).
@@ -34,6 +37,8 @@ pub struct DiscoveryOptions {
     /// Allow plain `http` to a host that is not loopback. Defaults to `false`.
     pub dangerous_allow_insecure_http: bool,
 }
+
+crate::config::from_config_data!(DiscoveryOptions);
 
 impl DiscoveryOptions {
     /// Checks every numeric field against its range.

@@ -25,7 +25,10 @@ use crate::verify::{
 /// How ID tokens are validated, beyond the fixed OIDC rules (issuer, audience, `azp`,
 /// `nonce`, `at_hash`, `sub` and `iat` required). Every field has a default
 /// ([`IdTokenValidatorOptions::default`]) and is range-checked when the validator is built.
-#[derive(Debug, Clone, PartialEq)]
+/// As data ([`IdTokenValidatorOptions::from_json`]), durations are seconds and algorithms
+/// names.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct IdTokenValidatorOptions {
     /// Accepted `alg` values. Defaults to none, which means the verifier's default for the
     /// key source: the asymmetric algorithms for a JWKS (RS256, which OIDC requires providers
@@ -33,10 +36,12 @@ pub struct IdTokenValidatorOptions {
     pub algorithms: Option<Vec<Algorithm>>,
     /// Clock skew tolerated on `exp` and `iat`. Defaults to 30 seconds
     /// ([`crate::verify::DEFAULT_LEEWAY`]); 0 to 1 day ([`crate::verify::LEEWAY_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub leeway: Duration,
     /// Reject ID tokens issued (`iat`) longer ago than this (OIDC Core §3.1.3.7, step 10).
     /// Defaults to none (only `exp` limits it); when set, 0 to 10 years
     /// ([`crate::verify::MAX_TOKEN_AGE_RANGE`]).
+    #[serde(deserialize_with = "crate::config::optional_seconds")]
     pub max_token_age: Option<Duration>,
     /// The largest ID token accepted, in bytes. Defaults to 16 KiB
     /// ([`crate::verify::DEFAULT_MAX_TOKEN_BYTES`]); 1 byte to 1 MiB
@@ -54,6 +59,8 @@ impl Default for IdTokenValidatorOptions {
         }
     }
 }
+
+crate::config::from_config_data!(IdTokenValidatorOptions);
 
 impl IdTokenValidatorOptions {
     /// Checks every numeric field against its range.

@@ -44,6 +44,7 @@ mod bounds;
 mod cache;
 pub mod claims;
 pub mod clock;
+mod config;
 pub mod discovery;
 pub mod error;
 pub mod id_token;
@@ -69,8 +70,8 @@ pub use jwks::{RemoteJwks, RemoteJwksOptions};
 pub use jws::verify_jws;
 pub use sign::SigningKey;
 pub use verify::{
-    IssuerVerifier, KeySource, TokenSource, TypPolicy, VerifiedToken, VerifiedTokenRecord,
-    Verifier, VerifierOptions,
+    IssuerVerifier, KeySource, KeySourceConfig, TokenSource, TypPolicy, VerifiedToken,
+    VerifiedTokenRecord, Verifier, VerifierConfig, VerifierOptions,
 };
 
 /// The README's Rust examples, compiled and run as doctests so they cannot rot.

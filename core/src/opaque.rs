@@ -20,7 +20,7 @@ use crate::net::url::check_fetch_url;
 use crate::net::{self, Fetch, Fetched, HttpRequest, HttpResponse};
 use crate::oauth::ClientAuth;
 use crate::scope::scopes_of;
-use crate::verify::{TokenSource, VerifiedToken, check_scopes};
+use crate::verify::{TokenSource, VerifiedToken, check_audience, check_issuer, check_scopes};
 
 /// Default for [`IntrospectionOptions::cache_ttl`] and [`UserInfoOptions::cache_ttl`].
 pub const DEFAULT_OPAQUE_CACHE_TTL: Duration = Duration::from_secs(60);
@@ -52,52 +52,92 @@ fn check_common(
     bounds::duration(timeout_field, timeout, &OPAQUE_TIMEOUT_RANGE)
 }
 
-/// Options for [`Introspector`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Options for [`Introspector`]. As data ([`IntrospectionOptions::from_json`]), durations
+/// are seconds and `client_auth` is `{"method": "client_secret_basic", "client_secret": "…"}`.
+///
+/// Like a [`crate::Verifier`], an introspector checks whom the token was issued by and for:
+/// `issuers` and `audiences` are required (or the `dangerous_accept_any_*` switches), and a
+/// response without `iss` or `aud` (both optional in RFC 7662 §2.2) is refused while they are
+/// configured.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct IntrospectionOptions {
-    /// The RFC 7662 introspection endpoint. Required.
+    /// The RFC 7662 introspection endpoint: `https`, or `http` to a loopback host (any `http`
+    /// with `dangerous_allow_insecure_http`). Required; defaults to empty.
     pub endpoint: String,
-    /// This resource server's client id at the authorization server. Required.
+    /// This resource server's client id at the authorization server. Required; defaults to
+    /// empty.
     pub client_id: String,
     /// How this resource server authenticates to the endpoint. Defaults to none (most
     /// servers require `client_secret_basic`).
     pub client_auth: ClientAuth,
-    /// Accepted `iss` values when the response has one. Defaults to any.
+    /// Accepted `iss` values: the response must carry one of them. Required unless
+    /// `dangerous_accept_any_issuer`. Defaults to empty.
     pub issuers: Vec<String>,
-    /// Accepted audiences when the response has `aud`. Defaults to any.
+    /// Accepted audiences: the response's `aud` must contain one. Required unless
+    /// `dangerous_accept_any_audience`. Defaults to empty.
     pub audiences: Vec<String>,
+    /// Skip the issuer check. Defaults to `false`.
+    pub dangerous_accept_any_issuer: bool,
+    /// Skip the audience check: any active token of the authorization server passes,
+    /// whatever service it was issued for. Defaults to `false`.
+    pub dangerous_accept_any_audience: bool,
     /// Scopes the token must carry. Defaults to none.
     pub required_scopes: Vec<String>,
     /// How long a verdict is reused; never past the token's `exp`. Defaults to 60 seconds;
     /// 0 to 1 day ([`OPAQUE_CACHE_TTL_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub cache_ttl: Duration,
     /// How many verdicts are cached; 0 disables the cache. Defaults to 10 000; at most
     /// 10 000 000 ([`OPAQUE_CACHE_ENTRIES_RANGE`]).
     pub cache_entries: usize,
     /// How long one request may take. Defaults to 5 seconds; 1 ms to 10 min
     /// ([`OPAQUE_TIMEOUT_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub timeout: Duration,
+    /// Allow a plain `http` endpoint on a host that is not loopback (a docker-compose
+    /// network: `http://keycloak:8080/…`). Defaults to `false`: tokens sent over plain HTTP
+    /// can be read by anyone on the path.
+    pub dangerous_allow_insecure_http: bool,
 }
 
-impl IntrospectionOptions {
-    /// Options for `endpoint` and `client_id`, every other field at its default.
-    pub fn new(endpoint: impl Into<String>, client_id: impl Into<String>) -> Self {
+impl Default for IntrospectionOptions {
+    fn default() -> Self {
         IntrospectionOptions {
-            endpoint: endpoint.into(),
-            client_id: client_id.into(),
+            endpoint: String::new(),
+            client_id: String::new(),
             client_auth: ClientAuth::None,
             issuers: Vec::new(),
             audiences: Vec::new(),
+            dangerous_accept_any_issuer: false,
+            dangerous_accept_any_audience: false,
             required_scopes: Vec::new(),
             cache_ttl: DEFAULT_OPAQUE_CACHE_TTL,
             cache_entries: DEFAULT_OPAQUE_CACHE_ENTRIES,
             timeout: DEFAULT_OPAQUE_TIMEOUT,
+            dangerous_allow_insecure_http: false,
         }
     }
 }
 
-/// Which userinfo document a [`UserInfoVerifier`] reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+crate::config::from_config_data!(IntrospectionOptions);
+
+impl IntrospectionOptions {
+    /// Options for `endpoint` and `client_id`, every other field at its default (so
+    /// `issuers` and `audiences` are still to be set).
+    pub fn new(endpoint: impl Into<String>, client_id: impl Into<String>) -> Self {
+        IntrospectionOptions {
+            endpoint: endpoint.into(),
+            client_id: client_id.into(),
+            ..IntrospectionOptions::default()
+        }
+    }
+}
+
+/// Which userinfo document a [`UserInfoVerifier`] reads. As data, by name: `"oidc"` or
+/// `"github"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum UserInfoFlavor {
     /// An OIDC userinfo endpoint (Google, Okta, Auth0, …): the subject is `sub`. The default.
     #[default]
@@ -107,10 +147,13 @@ pub enum UserInfoFlavor {
     GitHub,
 }
 
-/// Options for [`UserInfoVerifier`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Options for [`UserInfoVerifier`]. As data ([`UserInfoOptions::from_json`]), durations are
+/// seconds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct UserInfoOptions {
-    /// The userinfo endpoint. Required.
+    /// The userinfo endpoint: `https`, or `http` to a loopback host (any `http` with
+    /// `dangerous_allow_insecure_http`). Required; defaults to empty.
     pub endpoint: String,
     /// The document's shape. Defaults to [`UserInfoFlavor::Oidc`].
     pub flavor: UserInfoFlavor,
@@ -119,25 +162,42 @@ pub struct UserInfoOptions {
     pub required_scopes: Vec<String>,
     /// How long a verdict is reused. Defaults to 60 seconds; 0 to 1 day
     /// ([`OPAQUE_CACHE_TTL_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub cache_ttl: Duration,
     /// How many verdicts are cached; 0 disables the cache. Defaults to 10 000; at most
     /// 10 000 000 ([`OPAQUE_CACHE_ENTRIES_RANGE`]).
     pub cache_entries: usize,
     /// How long one request may take. Defaults to 5 seconds; 1 ms to 10 min
     /// ([`OPAQUE_TIMEOUT_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub timeout: Duration,
+    /// Allow a plain `http` endpoint on a host that is not loopback. Defaults to `false`:
+    /// tokens sent over plain HTTP can be read by anyone on the path.
+    pub dangerous_allow_insecure_http: bool,
 }
+
+impl Default for UserInfoOptions {
+    fn default() -> Self {
+        UserInfoOptions {
+            endpoint: String::new(),
+            flavor: UserInfoFlavor::Oidc,
+            required_scopes: Vec::new(),
+            cache_ttl: DEFAULT_OPAQUE_CACHE_TTL,
+            cache_entries: DEFAULT_OPAQUE_CACHE_ENTRIES,
+            timeout: DEFAULT_OPAQUE_TIMEOUT,
+            dangerous_allow_insecure_http: false,
+        }
+    }
+}
+
+crate::config::from_config_data!(UserInfoOptions);
 
 impl UserInfoOptions {
     /// Options for `endpoint`, every other field at its default.
     pub fn new(endpoint: impl Into<String>) -> Self {
         UserInfoOptions {
             endpoint: endpoint.into(),
-            flavor: UserInfoFlavor::Oidc,
-            required_scopes: Vec::new(),
-            cache_ttl: DEFAULT_OPAQUE_CACHE_TTL,
-            cache_entries: DEFAULT_OPAQUE_CACHE_ENTRIES,
-            timeout: DEFAULT_OPAQUE_TIMEOUT,
+            ..UserInfoOptions::default()
         }
     }
 }
@@ -214,7 +274,9 @@ impl Introspector {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an endpoint that is not `https` (or loopback
-    /// `http`), an empty client id, or an option outside its range.
+    /// `http`, or any `http` with `dangerous_allow_insecure_http`), an empty client id, no
+    /// issuer or no audience configured (without the `dangerous_accept_any_*` switch), or an
+    /// option outside its range.
     pub fn new(options: IntrospectionOptions, fetch: Arc<dyn Fetch>) -> Result<Introspector> {
         Introspector::with_clock(options, fetch, Arc::new(SystemClock))
     }
@@ -228,11 +290,27 @@ impl Introspector {
         fetch: Arc<dyn Fetch>,
         clock: Arc<dyn Clock>,
     ) -> Result<Introspector> {
-        check_fetch_url(&options.endpoint, "introspection endpoint", false)?;
+        check_fetch_url(
+            &options.endpoint,
+            "introspection endpoint",
+            options.dangerous_allow_insecure_http,
+        )?;
         if options.client_id.is_empty() {
             return Err(Error::new(
                 ErrorKind::InvalidConfig,
                 "the introspection client_id is empty",
+            ));
+        }
+        if options.issuers.is_empty() && !options.dangerous_accept_any_issuer {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "no issuer configured for introspection: set IntrospectionOptions::issuers to                  the authorization server's issuer (the response's \"iss\"), or set                  dangerous_accept_any_issuer",
+            ));
+        }
+        if options.audiences.is_empty() && !options.dangerous_accept_any_audience {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "no audience configured for introspection: set IntrospectionOptions::audiences                  to this server's audience (usually its resource URL) so that tokens issued                  for other services are refused, or set dangerous_accept_any_audience",
             ));
         }
         check_common(
@@ -315,21 +393,11 @@ impl Introspector {
                 "the introspected token has expired",
             ));
         }
-        let iss = claims.get("iss").and_then(Value::as_str);
-        if let Some(iss) = iss
-            && !self.options.issuers.is_empty()
-            && !self.options.issuers.iter().any(|i| i == iss)
-        {
-            return Err(Error::claim(
-                ErrorKind::JwtClaimValidationFailed,
-                "iss",
-                "check_failed",
-                format!(
-                    "the introspected token's issuer is {}",
-                    crate::untrusted::quote(iss)
-                ),
-            )
-            .with_values(self.options.issuers.join(", "), iss));
+        // RFC 7662 §2.2: `iss` and `aud` are optional members of the response; while they
+        // are configured, a response without them cannot show the token is for us.
+        if !self.options.dangerous_accept_any_issuer {
+            let iss = claims.get("iss").and_then(Value::as_str);
+            check_issuer(&self.options.issuers, iss)?;
         }
         let audiences: Vec<String> = match claims.get("aud") {
             Some(Value::String(s)) => vec![s.clone()],
@@ -340,27 +408,16 @@ impl Introspector {
                 .collect(),
             _ => Vec::new(),
         };
-        let mut audience = None;
-        if !self.options.audiences.is_empty() && claims.contains_key("aud") {
-            audience = self
-                .options
-                .audiences
-                .iter()
-                .find(|a| audiences.contains(a))
-                .cloned();
-            if audience.is_none() {
-                return Err(Error::claim(
-                    ErrorKind::JwtClaimValidationFailed,
-                    "aud",
-                    "check_failed",
-                    format!(
-                        "the introspected token is for {}",
-                        crate::untrusted::quote_list(audiences.iter().map(String::as_str))
-                    ),
-                )
-                .with_values(self.options.audiences.join(", "), audiences.join(", ")));
-            }
-        }
+        let audience = if self.options.dangerous_accept_any_audience {
+            None
+        } else {
+            let present = matches!(claims.get("aud"), Some(Value::String(_) | Value::Array(_)));
+            Some(check_audience(
+                &self.options.audiences,
+                &audiences,
+                present,
+            )?)
+        };
         let scopes = scopes_of(&claims);
         check_scopes(&self.options.required_scopes, &scopes)?;
         let until = exp.map_or(now + self.options.cache_ttl.as_secs_f64(), |e| {
@@ -399,8 +456,8 @@ impl UserInfoVerifier {
     /// A verifier sending its requests with `fetch`.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidConfig`] for an endpoint that is not `https` (or loopback `http`),
-    /// or an option outside its range.
+    /// [`ErrorKind::InvalidConfig`] for an endpoint that is not `https` (or loopback `http`,
+    /// or any `http` with `dangerous_allow_insecure_http`), or an option outside its range.
     pub fn new(options: UserInfoOptions, fetch: Arc<dyn Fetch>) -> Result<UserInfoVerifier> {
         UserInfoVerifier::with_clock(options, fetch, Arc::new(SystemClock))
     }
@@ -414,7 +471,11 @@ impl UserInfoVerifier {
         fetch: Arc<dyn Fetch>,
         clock: Arc<dyn Clock>,
     ) -> Result<UserInfoVerifier> {
-        check_fetch_url(&options.endpoint, "userinfo endpoint", false)?;
+        check_fetch_url(
+            &options.endpoint,
+            "userinfo endpoint",
+            options.dangerous_allow_insecure_http,
+        )?;
         check_common(
             [
                 "UserInfoOptions::cache_ttl",

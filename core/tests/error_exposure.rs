@@ -16,7 +16,6 @@ mod support;
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::{DiscoveryOptions, discover};
@@ -24,8 +23,8 @@ use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
 use mcp_bearer::metadata::BearerChallenge;
 use mcp_bearer::test_support::b64;
 use mcp_bearer::{
-    Error, ErrorKind, KeySource, RemoteJwks, RemoteJwksOptions, Verifier, VerifierOptions,
-    verify_jws,
+    Error, ErrorKind, KeySource, RemoteJwks, RemoteJwksOptions, Verifier, VerifierConfig,
+    VerifierOptions, verify_jws,
 };
 use serde_json::{Map, Value, json};
 use support::{JwksServer, Reply};
@@ -130,72 +129,38 @@ fn algorithms(value: &Value) -> Vec<Algorithm> {
         .collect()
 }
 
-/// The case's options, as `tests/vectors.rs` reads them (members this test does not need
-/// to tell apart are applied the same way).
-fn options_of(value: &Value) -> VerifierOptions {
-    let mut options = VerifierOptions::default();
-    let Some(members) = value.as_object() else {
-        return options;
-    };
-    for (name, v) in members {
-        match name.as_str() {
-            "issuers" => options.issuers = strings(v),
-            "audiences" => options.audiences = strings(v),
-            "dangerous_accept_any_issuer" => {
-                options.dangerous_accept_any_issuer = v.as_bool().unwrap_or(false);
-            }
-            "dangerous_accept_any_audience" => {
-                options.dangerous_accept_any_audience = v.as_bool().unwrap_or(false);
-            }
-            "algorithms" => options.algorithms = Some(algorithms(v)),
-            "leeway_secs" => options.leeway = Duration::from_secs(v.as_u64().unwrap_or(0)),
-            "max_token_age_secs" => {
-                options.max_token_age = v.as_u64().map(Duration::from_secs);
-            }
-            "required_claims" => options.required_claims = strings(v),
-            "required_scopes" => options.required_scopes = strings(v),
-            "max_token_bytes" => {
-                options.max_token_bytes =
-                    v.as_u64().map_or(options.max_token_bytes, |n| n as usize);
-            }
-            "max_key_candidates" => {
-                options.max_key_candidates = v
-                    .as_u64()
-                    .map_or(options.max_key_candidates, |n| n as usize);
-            }
-            _ => {}
-        }
-    }
-    options
-}
-
 fn key_set_of(keys: &Value) -> Result<KeySet, Error> {
     if let Some(jwks) = keys.get("jwks") {
         return KeySet::from_json(jwks, KeySetLimits::default());
     }
-    let secret = keys["secret_b64u"]
+    let secret = keys["shared_secret_b64u"]
         .as_str()
         .and_then(|s| b64::decode(s).ok())
         .unwrap_or_default();
     Ok(KeySet::from_keys(vec![Jwk::from_secret(&secret)?]))
 }
 
+/// A `jwt` case's verifier config, as `tests/vectors.rs` builds it: `options` with `keys`
+/// merged in.
+fn config_of(case: &Value) -> Result<VerifierConfig, Error> {
+    let mut config = case["options"].as_object().cloned().unwrap_or_default();
+    if let Some(keys) = case["keys"].as_object() {
+        config.extend(keys.clone());
+    }
+    VerifierConfig::from_value(Value::Object(config))
+}
+
 /// The error a case ends with, if it fails.
 fn failure_of(case: &Value) -> Option<Error> {
     let token = case["token"].as_str().unwrap_or_default();
-    let keys = match key_set_of(&case["keys"]) {
-        Ok(keys) => keys,
-        Err(e) => return Some(e),
-    };
     if case["layer"] == "jws" {
-        return verify_jws(token, &keys, &algorithms(&case["algorithms"])).err();
+        return match key_set_of(&case["keys"]) {
+            Ok(keys) => verify_jws(token, &keys, &algorithms(&case["algorithms"])).err(),
+            Err(e) => Some(e),
+        };
     }
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::at_secs(case["now"].as_u64().unwrap_or(0)));
-    match Verifier::with_clock(
-        KeySource::Static(Arc::new(keys)),
-        options_of(&case["options"]),
-        clock,
-    ) {
+    match config_of(case).and_then(|config| Verifier::from_config_with_clock(config, clock)) {
         Ok(verifier) => verifier.verify(token).err(),
         Err(e) => Some(e),
     }

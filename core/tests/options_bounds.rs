@@ -364,7 +364,10 @@ fn provider() -> Provider {
                 ),
                 "/introspect" => Response::json(
                     200,
-                    json!({ "active": true, "sub": "user-1", "exp": T0 + 3600 }),
+                    json!({
+                        "active": true, "sub": "user-1", "exp": T0 + 3600,
+                        "iss": issuer, "aud": "https://mcp.example.com/mcp",
+                    }),
                 ),
                 "/userinfo" => Response::json(200, json!({ "sub": "user-1" })),
                 _ => Response::json(404, json!({})),
@@ -494,8 +497,11 @@ fn opaque_verifier_options_at_their_extremes() {
         let _ = verifier.verify("opaque-1");
         Ok(())
     };
-    let base_introspection =
-        IntrospectionOptions::new(format!("{}/introspect", provider.origin), "rs-1");
+    let base_introspection = IntrospectionOptions {
+        issuers: vec![provider.origin.clone()],
+        audiences: vec!["https://mcp.example.com/mcp".into()],
+        ..IntrospectionOptions::new(format!("{}/introspect", provider.origin), "rs-1")
+    };
     let base_userinfo = UserInfoOptions::new(format!("{}/userinfo", provider.origin));
     for value in durations(&OPAQUE_CACHE_TTL_RANGE) {
         let options = IntrospectionOptions {

@@ -198,6 +198,19 @@ fn walk_items(items: &[Item], path: &str, dir: &Path, out: &mut Vec<String>) {
                     }
                 }
             }
+            // `from_config_data!(Type)` writes `Type::from_json` and `Type::from_value`.
+            Item::Macro(m)
+                if m.mac.path.segments.last().map(|s| s.ident.to_string())
+                    == Some("from_config_data".to_owned()) =>
+            {
+                let ty = m.mac.tokens.to_string();
+                out.push(format!(
+                    "fn {path}::{ty}::from_json(text: &str) -> Result<Self>"
+                ));
+                out.push(format!(
+                    "fn {path}::{ty}::from_value(value: Value) -> Result<Self>"
+                ));
+            }
             _ => {}
         }
     }

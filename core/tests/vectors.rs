@@ -10,13 +10,12 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
 use mcp_bearer::test_support::b64;
 use mcp_bearer::{
-    ErrorKind, KeySource, TypPolicy, Verifier, VerifierOptions, all_codes, verify_jws,
+    ErrorKind, KeySource, Verifier, VerifierConfig, VerifierOptions, all_codes, verify_jws,
 };
 use serde_json::{Value, json};
 
@@ -36,7 +35,7 @@ fn read_json(relative: &str) -> Value {
 fn cases(file: &str) -> Vec<Value> {
     let doc = read_json(file);
     assert_eq!(
-        doc["format"], "mcp-bearer-vectors/1",
+        doc["format"], "mcp-bearer-vectors/2",
         "{file}: unknown format"
     );
     doc["cases"].as_array().cloned().unwrap_or_default()
@@ -93,52 +92,33 @@ fn number(value: &Value) -> Result<u64, String> {
         .ok_or_else(|| format!("expected a number, got {value}"))
 }
 
-fn flag(value: &Value) -> Result<bool, String> {
-    value
-        .as_bool()
-        .ok_or_else(|| format!("expected a boolean, got {value}"))
-}
-
-/// The case's options over the core's defaults. An unknown option fails the case, so a
-/// file written for a newer format is never half-applied.
-fn options_of(value: &Value) -> Result<VerifierOptions, String> {
-    let mut options = VerifierOptions::default();
-    let members = value.as_object().ok_or("options must be an object")?;
-    for (name, v) in members {
-        match name.as_str() {
-            "issuers" => options.issuers = strings(v)?,
-            "audiences" => options.audiences = strings(v)?,
-            "dangerous_accept_any_issuer" => options.dangerous_accept_any_issuer = flag(v)?,
-            "dangerous_accept_any_audience" => options.dangerous_accept_any_audience = flag(v)?,
-            "algorithms" => options.algorithms = Some(algorithms_of(v)?),
-            "leeway_secs" => options.leeway = Duration::from_secs(number(v)?),
-            "max_token_age_secs" => options.max_token_age = Some(Duration::from_secs(number(v)?)),
-            "required_claims" => options.required_claims = strings(v)?,
-            "required_scopes" => options.required_scopes = strings(v)?,
-            "typ" => {
-                options.typ = match v.as_str() {
-                    Some("access_token_or_jwt") => TypPolicy::AccessTokenOrJwt,
-                    Some("strict_access_token") => TypPolicy::StrictAccessToken,
-                    Some("any") => TypPolicy::Any,
-                    _ => return Err(format!("unknown typ policy {v}")),
-                }
-            }
-            "max_token_bytes" => options.max_token_bytes = number(v)? as usize,
-            "max_key_candidates" => options.max_key_candidates = number(v)? as usize,
-            other => return Err(format!("unknown option {other:?}")),
+/// A `jwt` case's verifier config: its `options` object with its `keys` object (the key
+/// source: `jwks` or `shared_secret_b64u`) merged in, read as a [`VerifierConfig`], so the
+/// runner applies no option and no default of its own. An option the core does not know
+/// fails the case, so a file written for a newer format is never half-applied.
+fn config_of(case: &Value) -> Result<VerifierConfig, String> {
+    let mut config = case["options"]
+        .as_object()
+        .cloned()
+        .ok_or("options must be an object")?;
+    let keys = case["keys"].as_object().ok_or("keys must be an object")?;
+    for (name, value) in keys {
+        if config.insert(name.clone(), value.clone()).is_some() {
+            return Err(format!("{name} is both in keys and in options"));
         }
     }
-    Ok(options)
+    VerifierConfig::from_value(Value::Object(config)).map_err(|e| e.to_string())
 }
 
+/// The key set of a `jws` case: `{"jwks": …}` or `{"shared_secret_b64u": …}`.
 fn key_set_of(keys: &Value) -> Result<KeySet, mcp_bearer::Error> {
     if let Some(jwks) = keys.get("jwks") {
         return KeySet::from_json(jwks, KeySetLimits::default());
     }
-    let secret = keys["secret_b64u"]
+    let secret = keys["shared_secret_b64u"]
         .as_str()
         .and_then(|s| b64::decode(s).ok())
-        .expect("keys is {\"jwks\": …} or {\"secret_b64u\": …}");
+        .expect("keys is {\"jwks\": …} or {\"shared_secret_b64u\": …}");
     Ok(KeySet::from_keys(vec![Jwk::from_secret(&secret)?]))
 }
 
@@ -154,20 +134,12 @@ fn invalid(e: &mcp_bearer::Error) -> Outcome {
 /// the verified-token cache (a miss, then a hit), `verify` with the cache off, and
 /// `verify_cached` (which for a static key set never needs I/O). An accepted token's
 /// `claims()` must be exactly its payload.
-fn run_jwt(
-    token: &str,
-    keys: KeySet,
-    options: VerifierOptions,
-    now: u64,
-) -> Result<Outcome, String> {
-    let keys = Arc::new(keys);
+fn run_jwt(token: &str, config: VerifierConfig, now: u64) -> Result<Outcome, String> {
     let build = |cache_entries: usize| {
         let clock: Arc<dyn Clock> = Arc::new(ManualClock::at_secs(now));
-        let options = VerifierOptions {
-            token_cache_entries: cache_entries,
-            ..options.clone()
-        };
-        Verifier::with_clock(KeySource::Static(Arc::clone(&keys)), options, clock)
+        let mut config = config.clone();
+        config.verifier.token_cache_entries = cache_entries;
+        Verifier::from_config_with_clock(config, clock)
     };
     let outcome = |r: Result<mcp_bearer::VerifiedToken, mcp_bearer::Error>| match r {
         Ok(t) => {
@@ -216,16 +188,13 @@ fn run_jwt(
 /// Runs one case and returns what happened.
 fn run(case: &Value) -> Result<Outcome, String> {
     let token = case["token"].as_str().ok_or("token must be a string")?;
-    let keys = match key_set_of(&case["keys"]) {
-        Ok(keys) => keys,
-        Err(e) => return Ok(invalid(&e)),
-    };
     match case["layer"].as_str() {
-        Some("jwt") => {
-            let options = options_of(&case["options"])?;
-            run_jwt(token, keys, options, number(&case["now"])?)
-        }
+        Some("jwt") => run_jwt(token, config_of(case)?, number(&case["now"])?),
         Some("jws") => {
+            let keys = match key_set_of(&case["keys"]) {
+                Ok(keys) => keys,
+                Err(e) => return Ok(invalid(&e)),
+            };
             let algorithms = algorithms_of(&case["algorithms"])?;
             Ok(match verify_jws(token, &keys, &algorithms) {
                 Ok(v) => Outcome::Jws {

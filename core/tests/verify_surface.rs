@@ -72,14 +72,21 @@ fn scopes_on_every_path(
         ),
     ];
 
-    let mut introspected = json!({"active": true, "sub": "user-1", "exp": T0 + 60});
+    let mut introspected = json!({
+        "active": true, "sub": "user-1", "exp": T0 + 60,
+        "iss": "https://idp.example.com/", "aud": "https://mcp.example.com/mcp",
+    });
     introspected
         .as_object_mut()
         .unwrap()
         .extend(scope_claims.as_object().unwrap().clone());
     let server = endpoint(introspected.clone());
     let introspector = Introspector::with_clock(
-        IntrospectionOptions::new(format!("{}/introspect", server.origin()), "rs"),
+        IntrospectionOptions {
+            issuers: vec!["https://idp.example.com/".into()],
+            audiences: vec!["https://mcp.example.com/mcp".into()],
+            ..IntrospectionOptions::new(format!("{}/introspect", server.origin()), "rs")
+        },
         ureq_fetch(),
         Arc::clone(&clock_dyn),
     )

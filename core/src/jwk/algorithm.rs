@@ -42,6 +42,33 @@ pub enum Algorithm {
     Ed25519,
 }
 
+/// Read by name (`"RS256"`), case-sensitively, as in a JOSE header; for options given as
+/// data (`"algorithms": ["RS256", "ES256"]`).
+impl<'de> serde::Deserialize<'de> for Algorithm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = Algorithm;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an algorithm name (RS256, PS256, ES256, EdDSA, HS256, …)")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Algorithm, E> {
+                Algorithm::from_name(name).ok_or_else(|| {
+                    let names: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
+                    E::custom(format!(
+                        "unknown algorithm {}; expected one of {} (names are case-sensitive)",
+                        crate::untrusted::quote(name),
+                        names.join(", ")
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(Name)
+    }
+}
+
 /// How many [`Algorithm`] variants there are; sizes per-key parse caches.
 pub(crate) const ALGORITHM_COUNT: usize = 14;
 

@@ -65,20 +65,27 @@ pub const MAX_KEYS_RANGE: RangeInclusive<usize> = 1..=10_000;
 /// ([`RemoteJwksOptions::default`], each one a `DEFAULT_*` constant of this module). Each
 /// numeric field is checked against its range (`*_RANGE` in this module) when the
 /// [`JwksCache`] is built; a value outside is [`crate::ErrorKind::InvalidConfig`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// As data ([`RemoteJwksOptions::from_json`]), durations are seconds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RemoteJwksOptions {
     /// How long a fetched set is used before it is refetched. Defaults to 10 minutes;
     /// 1 s to 7 days ([`MAX_AGE_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub max_age: Duration,
     /// The least time between two fetches triggered by an unknown `kid`, a signature
     /// failure, or a failed fetch. Defaults to 30 seconds; 0 to 1 day ([`COOLDOWN_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub cooldown: Duration,
     /// How long one fetch may take. Defaults to 5 seconds; 1 ms to 10 min
     /// ([`TIMEOUT_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub timeout: Duration,
     /// How long past `max_age` the last good set keeps serving while refreshes fail.
     /// Defaults to 1 hour; zero disables stale serving; at most 7 days
     /// ([`STALE_WINDOW_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub stale_window: Duration,
     /// The largest JWKS document accepted, in bytes. Defaults to 512 KiB; 1 byte to 64 MiB
     /// ([`MAX_RESPONSE_BYTES_RANGE`]).
@@ -90,6 +97,8 @@ pub struct RemoteJwksOptions {
     /// over plain HTTP can be replaced by anyone on the path.
     pub dangerous_allow_insecure_http: bool,
 }
+
+crate::config::from_config_data!(RemoteJwksOptions);
 
 impl RemoteJwksOptions {
     /// Checks every field against its range.

@@ -23,7 +23,7 @@ pub const AUTHORIZATION_SERVER_WELL_KNOWN: &str = "oauth-authorization-server";
 /// [`ErrorKind::InvalidConfig`] when `resource` is not an `https` URL (or `http` to a
 /// loopback host), or has a fragment or userinfo.
 pub fn protected_resource_metadata_url(resource: &str) -> Result<String> {
-    well_known_url(resource, PROTECTED_RESOURCE_WELL_KNOWN, "resource")
+    well_known_url(resource, PROTECTED_RESOURCE_WELL_KNOWN, "resource", false)
 }
 
 /// Where the metadata of the authorization server `issuer` is served (RFC 8414 §3.1), by the
@@ -34,11 +34,16 @@ pub fn protected_resource_metadata_url(resource: &str) -> Result<String> {
 /// host), or has a query, fragment or userinfo (RFC 8414 §2).
 pub fn authorization_server_metadata_url(issuer: &str) -> Result<String> {
     check_issuer(issuer)?;
-    well_known_url(issuer, AUTHORIZATION_SERVER_WELL_KNOWN, "issuer")
+    well_known_url(issuer, AUTHORIZATION_SERVER_WELL_KNOWN, "issuer", false)
 }
 
-fn well_known_url(identifier: &str, suffix: &str, what: &str) -> Result<String> {
-    let mut url = check_identifier(identifier, what)?;
+fn well_known_url(
+    identifier: &str,
+    suffix: &str,
+    what: &str,
+    allow_insecure_http: bool,
+) -> Result<String> {
+    let mut url = check_identifier(identifier, what, allow_insecure_http)?;
     let path = match url.path() {
         "/" => String::new(),
         path => path.to_owned(),
@@ -47,8 +52,8 @@ fn well_known_url(identifier: &str, suffix: &str, what: &str) -> Result<String> 
     Ok(url.into())
 }
 
-fn check_identifier(identifier: &str, what: &str) -> Result<Url> {
-    let url = check_fetch_url(identifier, what, false)?;
+fn check_identifier(identifier: &str, what: &str, allow_insecure_http: bool) -> Result<Url> {
+    let url = check_fetch_url(identifier, what, allow_insecure_http)?;
     if url.fragment().is_some() {
         return Err(Error::new(
             ErrorKind::InvalidConfig,
@@ -62,7 +67,7 @@ fn check_identifier(identifier: &str, what: &str) -> Result<Url> {
 }
 
 fn check_issuer(issuer: &str) -> Result<Url> {
-    let url = check_identifier(issuer, "issuer")?;
+    let url = check_identifier(issuer, "issuer", false)?;
     if url.query().is_some() {
         return Err(Error::new(
             ErrorKind::InvalidConfig,
@@ -110,6 +115,11 @@ pub struct ProtectedResourceMetadata {
     /// Any other member (RFC 9728 §2 allows extensions). Defaults to none.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// Allow a plain `http` `resource` on a host that is not loopback (a docker-compose
+    /// network: `http://mcp:8000/mcp`) in [`well_known_url`](Self::well_known_url). Not a
+    /// member of the document: never serialized. Defaults to `false`.
+    #[serde(skip)]
+    pub dangerous_allow_insecure_http: bool,
 }
 
 impl ProtectedResourceMetadata {
@@ -127,6 +137,7 @@ impl ProtectedResourceMetadata {
             resource_policy_uri: None,
             resource_tos_uri: None,
             extra: Map::new(),
+            dangerous_allow_insecure_http: false,
         }
     }
 
@@ -134,9 +145,15 @@ impl ProtectedResourceMetadata {
     /// `resource_metadata` of the `WWW-Authenticate` challenge.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidConfig`] for a resource that is not an `https` URL.
+    /// [`ErrorKind::InvalidConfig`] for a resource that is not an `https` URL (or `http` to
+    /// a loopback host, or any `http` with `dangerous_allow_insecure_http`).
     pub fn well_known_url(&self) -> Result<String> {
-        protected_resource_metadata_url(&self.resource)
+        well_known_url(
+            &self.resource,
+            PROTECTED_RESOURCE_WELL_KNOWN,
+            "resource",
+            self.dangerous_allow_insecure_http,
+        )
     }
 
     /// The JSON document.

@@ -22,12 +22,15 @@ use crate::net::{
     redact_url,
 };
 
-/// Options for [`UreqFetch`].
-#[derive(Clone, Default, PartialEq, Eq)]
+/// Options for [`UreqFetch`]. As data ([`UreqFetchOptions::from_json`]), `extra_ca_pem` is
+/// the PEM text.
+#[derive(Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct UreqFetchOptions {
     /// Extra trusted CA certificates, PEM-encoded, added to the system store as
     /// `rustls-native-certs` reads it (then certificates are checked by webpki against that
     /// store, not by the platform verifier). Defaults to none (the platform verifier).
+    #[serde(deserialize_with = "crate::config::optional_text_bytes")]
     pub extra_ca_pem: Option<Vec<u8>>,
     /// Skip the operating system's CA store and trust only `extra_ca_pem`.
     /// Defaults to `false`.
@@ -36,6 +39,8 @@ pub struct UreqFetchOptions {
     /// Defaults to `false` (the environment is honoured).
     pub ignore_proxy_env: bool,
 }
+
+crate::config::from_config_data!(UreqFetchOptions);
 
 impl fmt::Debug for UreqFetchOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -45,8 +45,9 @@ pub(crate) fn check_fetch_url(url: &str, what: &str, allow_insecure: bool) -> Re
         "http" => Err(Error::new(
             ErrorKind::InvalidConfig,
             format!(
-                "the {what} URL {} uses plain http; use https (plain http is allowed only to \
-                 loopback hosts)",
+                "the {what} URL {} uses plain http; use https, or set \
+                 dangerous_allow_insecure_http to allow plain http to a host that is not \
+                 loopback (without it, only loopback hosts may use http)",
                 quote_url(url)
             ),
         )),
@@ -62,6 +63,7 @@ pub(crate) fn check_fetch_url(url: &str, what: &str, allow_insecure: bool) -> Re
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -72,7 +74,11 @@ mod tests {
         assert!(check_fetch_url("http://127.8.9.10/jwks", "JWKS", false).is_ok());
         assert!(check_fetch_url("http://[::1]:9/jwks", "JWKS", false).is_ok());
         assert!(check_fetch_url("http://localhost/jwks", "JWKS", false).is_ok());
-        assert!(check_fetch_url("http://idp.example.com/jwks", "JWKS", false).is_err());
+        let err = check_fetch_url("http://idp.example.com/jwks", "JWKS", false).unwrap_err();
+        assert!(
+            err.message().contains("dangerous_allow_insecure_http"),
+            "{err}"
+        );
         assert!(check_fetch_url("http://idp.example.com/jwks", "JWKS", true).is_ok());
         assert!(check_fetch_url("file:///etc/passwd", "JWKS", true).is_err());
         assert!(check_fetch_url("https://u:p@idp.example.com/", "JWKS", false).is_err());

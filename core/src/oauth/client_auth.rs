@@ -10,7 +10,11 @@ use crate::net::HttpRequest;
 use super::secret::{ClientSecret, SecretString};
 
 /// How the client authenticates to the authorization server (RFC 6749 §2.3.1).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// As data: `{"method": "none"}`, or `{"method": "client_secret_basic", "client_secret": "…"}`
+/// (or `client_secret_post`), the method named as in RFC 8414 / RFC 7591.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "ClientAuthData")]
 pub enum ClientAuth {
     /// A public client: `client_id` in the body, no secret. Defaults to this.
     #[default]
@@ -19,6 +23,44 @@ pub enum ClientAuth {
     ClientSecretPost(ClientSecret),
     /// HTTP Basic with the form-encoded id and secret (`client_secret_basic`).
     ClientSecretBasic(ClientSecret),
+}
+
+/// [`ClientAuth`] as it is written in a configuration object.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientAuthData {
+    method: ClientAuthMethod,
+    #[serde(default)]
+    client_secret: Option<ClientSecret>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ClientAuthMethod {
+    None,
+    ClientSecretPost,
+    ClientSecretBasic,
+}
+
+impl TryFrom<ClientAuthData> for ClientAuth {
+    type Error = &'static str;
+
+    fn try_from(data: ClientAuthData) -> Result<Self, Self::Error> {
+        match (data.method, data.client_secret) {
+            (ClientAuthMethod::None, None) => Ok(ClientAuth::None),
+            (ClientAuthMethod::None, Some(_)) => Err(
+                "method \"none\" takes no client_secret; name client_secret_basic or \
+                     client_secret_post",
+            ),
+            (ClientAuthMethod::ClientSecretPost, Some(secret)) if !secret.is_empty() => {
+                Ok(ClientAuth::ClientSecretPost(secret))
+            }
+            (ClientAuthMethod::ClientSecretBasic, Some(secret)) if !secret.is_empty() => {
+                Ok(ClientAuth::ClientSecretBasic(secret))
+            }
+            _ => Err("this method needs a non-empty client_secret"),
+        }
+    }
 }
 
 impl ClientAuth {

@@ -44,8 +44,8 @@ pub use request::AuthorizationRequest;
 pub use response::TokenResponse;
 pub use secret::{ClientSecret, SecretString};
 pub use state::{
-    DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState, STATE_TTL_SECS_RANGE,
-    SealedState, StateKey,
+    DEFAULT_STATE_TTL, DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState,
+    ProxyStateOptions, STATE_TTL_RANGE, STATE_TTL_SECS_RANGE, SealedState, StateKey,
 };
 pub use token_request::{Grant, TokenExchange, TokenRequest};
 pub use upstream::{DEFAULT_REFRESH_MARGIN_SECS, UpstreamTokens};

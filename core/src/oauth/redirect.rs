@@ -20,8 +20,11 @@ const FORBIDDEN_SCHEMES: &[&str] = &["javascript", "data", "file", "vbscript", "
 /// any port (RFC 8252 §7.3); the configured private-use schemes (RFC 8252 §7.1). Always
 /// rejected: `javascript:`, `data:`, `file:`, `vbscript:` and the like, fragments (RFC 6749
 /// §3.1.2), userinfo (`https://user@host`), whitespace and control characters.
+///
+/// The policy is plain data itself (no separate options type): as data,
+/// [`RedirectUriPolicy::from_json`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RedirectUriPolicy {
     /// Private-use schemes accepted, compared case-insensitively. Defaults to
     /// [`DEFAULT_PRIVATE_USE_SCHEMES`] (`cursor`, `vscode`, `windsurf`).
@@ -42,6 +45,8 @@ impl Default for RedirectUriPolicy {
         }
     }
 }
+
+crate::config::from_config_data!(RedirectUriPolicy);
 
 impl RedirectUriPolicy {
     /// Checks `uri` against the policy.

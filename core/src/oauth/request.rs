@@ -12,7 +12,8 @@ use super::pkce::PkceChallenge;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthorizationRequest {
     /// The upstream authorization endpoint. It may carry its own query; it must be `https`
-    /// (or `http` to a loopback host) and have no fragment.
+    /// (or `http` to a loopback host; any `http` with `dangerous_allow_insecure_http`) and
+    /// have no fragment.
     pub authorization_endpoint: String,
     /// The client id registered with the upstream.
     pub client_id: String,
@@ -31,6 +32,9 @@ pub struct AuthorizationRequest {
     /// Provider-specific parameters such as `access_type=offline`, `prompt=consent` or
     /// Auth0's `audience`. They may not repeat a parameter set above. Defaults to none.
     pub extra_params: Vec<(String, String)>,
+    /// Allow a plain `http` authorization endpoint on a host that is not loopback (a
+    /// docker-compose network). Defaults to `false`.
+    pub dangerous_allow_insecure_http: bool,
 }
 
 /// Parameters the authorization request sets itself; `extra_params` may not override them.
@@ -64,6 +68,7 @@ impl AuthorizationRequest {
             resources: Vec::new(),
             nonce: None,
             extra_params: Vec::new(),
+            dangerous_allow_insecure_http: false,
         }
     }
 
@@ -78,7 +83,7 @@ impl AuthorizationRequest {
         let mut url = check_fetch_url(
             &self.authorization_endpoint,
             "authorization endpoint",
-            false,
+            self.dangerous_allow_insecure_http,
         )?;
         if url.fragment().is_some() {
             return Err(Error::new(

@@ -8,7 +8,10 @@ use std::fmt;
 /// `Debug` prints `<redacted>` and there is no `Display`, so a secret cannot reach a log
 /// line or an error message by accident; read it on purpose with
 /// [`expose`](SecretString::expose). Equality is constant-time.
-#[derive(Clone, Default)]
+///
+/// As data, a JSON string.
+#[derive(Clone, Default, serde::Deserialize)]
+#[serde(transparent)]
 pub struct SecretString(String);
 
 /// A client secret (RFC 6749 §2.3.1). `Debug` redacts it.

@@ -30,6 +30,45 @@ pub const DEFAULT_STATE_TTL_SECS: u64 = 600;
 /// sealed, or that lives for days, is a configuration mistake.
 pub const STATE_TTL_SECS_RANGE: RangeInclusive<u64> = 1..=86_400;
 
+/// Default for [`ProxyStateOptions::ttl`]: [`DEFAULT_STATE_TTL_SECS`] (10 minutes).
+pub const DEFAULT_STATE_TTL: Duration = Duration::from_secs(DEFAULT_STATE_TTL_SECS);
+
+/// Allowed [`ProxyStateOptions::ttl`]: 1 s to 1 day ([`STATE_TTL_SECS_RANGE`]).
+pub const STATE_TTL_RANGE: RangeInclusive<Duration> =
+    Duration::from_secs(*STATE_TTL_SECS_RANGE.start())
+        ..=Duration::from_secs(*STATE_TTL_SECS_RANGE.end());
+
+/// How the proxy seals its states ([`ProxyState::seal_with`]). As data
+/// ([`ProxyStateOptions::from_json`]), durations are seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProxyStateOptions {
+    /// How long a sealed state stays valid, in whole seconds (a fraction is dropped).
+    /// Defaults to 10 minutes ([`DEFAULT_STATE_TTL`]); 1 s to 1 day ([`STATE_TTL_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
+    pub ttl: Duration,
+}
+
+impl Default for ProxyStateOptions {
+    fn default() -> Self {
+        ProxyStateOptions {
+            ttl: DEFAULT_STATE_TTL,
+        }
+    }
+}
+
+crate::config::from_config_data!(ProxyStateOptions);
+
+impl ProxyStateOptions {
+    /// Checks `ttl` against its range.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] naming the field and the range.
+    pub fn validate(&self) -> Result<()> {
+        bounds::duration("ProxyStateOptions::ttl", self.ttl, &STATE_TTL_RANGE)
+    }
+}
+
 /// The largest sealed state accepted; a longer `state` is refused before any decoding.
 pub const MAX_SEALED_STATE_BYTES: usize = 4096;
 
@@ -188,6 +227,21 @@ impl ProxyState {
             expires_at,
             upstream,
         })
+    }
+
+    /// As [`seal`](ProxyState::seal), valid for `options.ttl` after `now`.
+    ///
+    /// # Errors
+    /// As [`seal`](ProxyState::seal); [`ErrorKind::InvalidConfig`] naming
+    /// `ProxyStateOptions::ttl` when it is outside [`STATE_TTL_RANGE`].
+    pub fn seal_with(
+        &self,
+        key: &StateKey,
+        now: u64,
+        options: &ProxyStateOptions,
+    ) -> Result<SealedState> {
+        options.validate()?;
+        self.seal(key, now, options.ttl.as_secs())
     }
 
     /// Opens a sealed state that came back from the upstream, at time `now` (Unix seconds).

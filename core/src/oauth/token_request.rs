@@ -98,7 +98,8 @@ impl TokenExchange {
 /// A token request (RFC 6749 §3.2): endpoint, client, grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRequest {
-    /// The token endpoint: `https` (or `http` to a loopback host).
+    /// The token endpoint: `https` (or `http` to a loopback host; any `http` with
+    /// `dangerous_allow_insecure_http`).
     pub token_endpoint: String,
     /// The client id.
     pub client_id: String,
@@ -111,6 +112,10 @@ pub struct TokenRequest {
     /// Provider-specific parameters (e.g. Auth0's `audience`). They may not repeat a
     /// parameter the request sets itself. Defaults to none.
     pub extra_params: Vec<(String, String)>,
+    /// Allow a plain `http` token endpoint on a host that is not loopback (a docker-compose
+    /// network: `http://keycloak:8080/…`). Defaults to `false`: codes, secrets and tokens
+    /// sent over plain HTTP can be read by anyone on the path.
+    pub dangerous_allow_insecure_http: bool,
 }
 
 /// Parameters token requests set themselves; `extra_params` may not override them.
@@ -146,6 +151,7 @@ impl TokenRequest {
             grant,
             resources: Vec::new(),
             extra_params: Vec::new(),
+            dangerous_allow_insecure_http: false,
         }
     }
 
@@ -158,7 +164,11 @@ impl TokenRequest {
     /// parameter that repeats a reserved one; [`ErrorKind::InvalidRequest`] for a malformed
     /// scope or resource.
     pub fn http_request(&self) -> Result<HttpRequest> {
-        check_fetch_url(&self.token_endpoint, "token endpoint", false)?;
+        check_fetch_url(
+            &self.token_endpoint,
+            "token endpoint",
+            self.dangerous_allow_insecure_http,
+        )?;
         require_non_empty(&self.client_id, "client_id")?;
         check_extra_params(&self.extra_params, TOKEN_RESERVED)?;
         check_resources(&self.resources)?;

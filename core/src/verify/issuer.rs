@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::{KeySource, Verifier, VerifierOptions};
+use crate::clock::{Clock, SystemClock};
 use crate::discovery::{DiscoveryOptions, ProviderMetadata, discover, discovery_urls};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwks::{RemoteJwks, RemoteJwksOptions};
@@ -41,7 +42,13 @@ impl Verifier {
             ..DiscoveryOptions::default()
         };
         let metadata = discover(issuer, fetch.as_ref(), &discovery)?;
-        Verifier::from_metadata(metadata, options, jwks_options, fetch)
+        Verifier::from_metadata(
+            metadata,
+            options,
+            jwks_options,
+            fetch,
+            Arc::new(SystemClock),
+        )
     }
 
     /// As [`from_issuer`](Verifier::from_issuer), from a discovery document the host already
@@ -63,14 +70,22 @@ impl Verifier {
             .next()
             .unwrap_or_default();
         let metadata = ProviderMetadata::from_slice(document, issuer, &source_url)?;
-        Verifier::from_metadata(metadata, options, jwks_options, fetch)
+        Verifier::from_metadata(
+            metadata,
+            options,
+            jwks_options,
+            fetch,
+            Arc::new(SystemClock),
+        )
     }
 
-    fn from_metadata(
+    /// The verifier for the keys `metadata` names; `options.issuers` defaults to its issuer.
+    pub(super) fn from_metadata(
         metadata: ProviderMetadata,
         mut options: VerifierOptions,
         jwks_options: RemoteJwksOptions,
         fetch: Arc<dyn Fetch>,
+        clock: Arc<dyn Clock>,
     ) -> Result<IssuerVerifier> {
         let jwks_uri = metadata.jwks_uri.clone().ok_or_else(|| {
             Error::new(
@@ -81,12 +96,7 @@ impl Verifier {
                 ),
             )
         })?;
-        let jwks = RemoteJwks::with_parts(
-            &jwks_uri,
-            jwks_options,
-            fetch,
-            Arc::new(crate::clock::SystemClock),
-        )?;
+        let jwks = RemoteJwks::with_parts(&jwks_uri, jwks_options, fetch, clock)?;
         if options.issuers.is_empty() {
             options.issuers = vec![metadata.issuer.clone()];
         }

@@ -4,10 +4,13 @@
 //! One concept per file: [`options`](VerifierOptions) (the policy and limits as data),
 //! `token` ([`VerifiedToken`] and its owned [`VerifiedTokenRecord`]), `claims` (the
 //! registered claims read from the payload), `policy` (the claim checks), `cache` (the
-//! verified-token cache) and `issuer` (construction from OIDC discovery).
+//! verified-token cache), `issuer` (construction from OIDC discovery) and `config` (the
+//! whole verifier as one plain object, [`VerifierConfig`], built by
+//! [`Verifier::from_config`]).
 
 mod cache;
 mod claims;
+mod config;
 mod issuer;
 mod options;
 mod policy;
@@ -24,12 +27,14 @@ use crate::jwks::{KeySnapshot, MissPeek, Peek, RemoteJwks};
 use crate::jws::CompactJws;
 use cache::TokenCache;
 
+pub use config::{KeySourceConfig, VerifierConfig};
 pub use issuer::IssuerVerifier;
 pub use options::{
     DEFAULT_LEEWAY, DEFAULT_MAX_KEY_CANDIDATES, DEFAULT_MAX_TOKEN_BYTES,
     DEFAULT_TOKEN_CACHE_ENTRIES, LEEWAY_RANGE, MAX_KEY_CANDIDATES_RANGE, MAX_TOKEN_AGE_RANGE,
     MAX_TOKEN_BYTES_RANGE, TOKEN_CACHE_ENTRIES_RANGE, TypPolicy, VerifierOptions,
 };
+pub(crate) use policy::{check_audience, check_issuer};
 use token::TokenData;
 pub(crate) use token::check_scopes;
 pub use token::{TokenSource, VerifiedToken, VerifiedTokenRecord};

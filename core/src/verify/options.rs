@@ -4,7 +4,10 @@
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
+use serde::Deserialize;
+
 use crate::bounds;
+use crate::config::from_config_data;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwk::Algorithm;
 pub use crate::jws::{DEFAULT_MAX_KEY_CANDIDATES, DEFAULT_MAX_TOKEN_BYTES};
@@ -26,8 +29,10 @@ pub const MAX_KEY_CANDIDATES_RANGE: RangeInclusive<usize> = 1..=10_000;
 /// Allowed [`VerifierOptions::token_cache_entries`]: 0 (no cache) to 10 000 000.
 pub const TOKEN_CACHE_ENTRIES_RANGE: RangeInclusive<usize> = 0..=10_000_000;
 
-/// Which `typ` header values are accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which `typ` header values are accepted. As data, by name: `"access_token_or_jwt"`,
+/// `"strict_access_token"` or `"any"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TypPolicy {
     /// No `typ`, `JWT`, or `at+jwt` (RFC 9068), compared case-insensitively and with an
     /// optional `application/` prefix. Other types (`dpop+jwt`, `logout+jwt`, …) are
@@ -75,8 +80,10 @@ impl TypPolicy {
 }
 
 /// How a token is verified. Every field has a default ([`VerifierOptions::default`]);
-/// bindings set only what their caller set.
-#[derive(Debug, Clone, PartialEq)]
+/// bindings set only what their caller set, as data ([`VerifierOptions::from_json`]:
+/// durations in seconds, algorithms and the `typ` policy by name).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct VerifierOptions {
     /// Accepted issuers (`iss`), compared exactly. Required unless
     /// `dangerous_accept_any_issuer`. Defaults to empty.
@@ -94,9 +101,11 @@ pub struct VerifierOptions {
     pub algorithms: Option<Vec<Algorithm>>,
     /// Clock skew tolerated on `exp`, `nbf` and `iat`. Defaults to 30 seconds; 0 to 1 day
     /// ([`LEEWAY_RANGE`]).
+    #[serde(deserialize_with = "crate::config::seconds")]
     pub leeway: Duration,
     /// Reject tokens issued (`iat`) longer ago than this; requires `iat`. Defaults to none;
     /// when set, 0 to 10 years ([`MAX_TOKEN_AGE_RANGE`]).
+    #[serde(deserialize_with = "crate::config::optional_seconds")]
     pub max_token_age: Option<Duration>,
     /// Claims that must be present. Defaults to none (`exp` is always required).
     pub required_claims: Vec<String>,
@@ -115,6 +124,8 @@ pub struct VerifierOptions {
     /// 10 000 000 ([`TOKEN_CACHE_ENTRIES_RANGE`]).
     pub token_cache_entries: usize,
 }
+
+from_config_data!(VerifierOptions);
 
 impl VerifierOptions {
     /// Checks every numeric field against its range (the `*_RANGE` constants).

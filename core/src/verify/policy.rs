@@ -52,14 +52,14 @@ pub(super) fn check_claims(
     };
     let issuer = extracted.iss?;
     if !options.dangerous_accept_any_issuer {
-        check_issuer(options, issuer.as_deref())?;
+        check_issuer(&options.issuers, issuer.as_deref())?;
     }
     let aud = extracted.aud?;
     let audience = if options.dangerous_accept_any_audience {
         None
     } else {
         Some(check_audience(
-            options,
+            &options.audiences,
             aud.as_deref().unwrap_or_default(),
             aud.is_some(),
         )?)
@@ -102,12 +102,14 @@ pub(super) fn check_claims(
     })
 }
 
-fn check_issuer(options: &VerifierOptions, issuer: Option<&str>) -> Result<()> {
-    if issuer.is_some_and(|iss| options.issuers.iter().any(|i| i == iss)) {
+/// The one issuer check (JWTs and introspection): `issuer` must be one of `issuers`,
+/// compared exactly.
+pub(crate) fn check_issuer(issuers: &[String], issuer: Option<&str>) -> Result<()> {
+    if issuer.is_some_and(|iss| issuers.iter().any(|i| i == iss)) {
         return Ok(());
     }
     // Only failures pay for the message.
-    let expected = options.issuers.join(", ");
+    let expected = issuers.join(", ");
     let Some(iss) = issuer else {
         return Err(Error::claim(
             ErrorKind::JwtClaimValidationFailed,
@@ -117,8 +119,7 @@ fn check_issuer(options: &VerifierOptions, issuer: Option<&str>) -> Result<()> {
         )
         .with_values(expected, ""));
     };
-    let slash_only = options
-        .issuers
+    let slash_only = issuers
         .iter()
         .any(|i| i.trim_end_matches('/') == iss.trim_end_matches('/'));
     Err(Error::claim(
@@ -128,8 +129,7 @@ fn check_issuer(options: &VerifierOptions, issuer: Option<&str>) -> Result<()> {
         format!(
             "unexpected \"iss\": the token's is {}, expected {}{}",
             crate::untrusted::quote(iss),
-            options
-                .issuers
+            issuers
                 .iter()
                 .map(|i| format!("{i:?}"))
                 .collect::<Vec<_>>()
@@ -144,16 +144,18 @@ fn check_issuer(options: &VerifierOptions, issuer: Option<&str>) -> Result<()> {
     .with_values(expected, iss))
 }
 
-fn check_audience(
-    options: &VerifierOptions,
+/// The one audience check (JWTs and introspection): one of the token's `audiences` must be
+/// one of `accepted`; returns it. `present` says whether the token has `aud` at all.
+pub(crate) fn check_audience(
+    accepted: &[String],
     audiences: &[String],
     present: bool,
 ) -> Result<String> {
-    if present && let Some(hit) = options.audiences.iter().find(|a| audiences.contains(a)) {
+    if present && let Some(hit) = accepted.iter().find(|a| audiences.contains(a)) {
         return Ok(hit.clone());
     }
     // Only failures pay for the message.
-    let expected = options.audiences.join(", ");
+    let expected = accepted.join(", ");
     if !present {
         return Err(Error::claim(
             ErrorKind::JwtClaimValidationFailed,
@@ -163,7 +165,7 @@ fn check_audience(
         )
         .with_values(expected, ""));
     }
-    let slash_only = options.audiences.iter().any(|a| {
+    let slash_only = accepted.iter().any(|a| {
         audiences
             .iter()
             .any(|t| a.trim_end_matches('/') == t.trim_end_matches('/'))
@@ -175,8 +177,7 @@ fn check_audience(
         format!(
             "unexpected \"aud\": the token is for {}, this server expects {}{}",
             crate::untrusted::quote_list(audiences.iter().map(String::as_str)),
-            options
-                .audiences
+            accepted
                 .iter()
                 .map(|a| format!("{a:?}"))
                 .collect::<Vec<_>>()

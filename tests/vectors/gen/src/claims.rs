@@ -15,11 +15,11 @@ pub(crate) fn time_claims(ctx: &mut Ctx<'_>) {
     let expired = code(ErrorKind::JwtExpired);
     let claim_failed = code(ErrorKind::JwtClaimValidationFailed);
     let leeway_0 = || Options {
-        leeway_secs: Some(0),
+        leeway: Some(0),
         ..standard_options()
     };
     let max_age = || Options {
-        max_token_age_secs: Some(3600),
+        max_token_age: Some(3600),
         ..standard_options()
     };
     type Edit = fn(Jose) -> Jose;

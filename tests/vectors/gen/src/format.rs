@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Names the format; bump it when a reader would misread a file.
-pub(crate) const FORMAT: &str = "mcp-bearer-vectors/1";
+pub(crate) const FORMAT: &str = "mcp-bearer-vectors/2";
 
 /// One JSON file of cases.
 #[derive(Debug, Serialize)]
@@ -28,17 +28,19 @@ pub(crate) enum Layer {
     Jws,
 }
 
-/// The verification keys of a case.
+/// The verification keys of a case: the key-source member of a verifier config.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Keys {
     /// A public JWKS, parsed as a whole set (unusable members are skipped).
     Jwks(Value),
     /// A shared secret for HS256/384/512, base64url without padding.
-    SecretB64u(String),
+    SharedSecretB64u(String),
 }
 
 /// Verifier options: only what the case sets; every absent field takes the core's default.
+/// With the case's `keys` merged in, this is a verifier config (`VerifierConfig`), durations
+/// in seconds.
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct Options {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,9 +54,9 @@ pub(crate) struct Options {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) algorithms: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) leeway_secs: Option<u64>,
+    pub(crate) leeway: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) max_token_age_secs: Option<u64>,
+    pub(crate) max_token_age: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) required_claims: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]

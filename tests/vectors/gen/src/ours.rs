@@ -54,7 +54,7 @@ impl Ctx<'_> {
 
     /// The shared secret as case keys.
     pub(crate) fn secret_keys(&self) -> Keys {
-        Keys::SecretB64u(b64::encode(&self.keys.hs_secret))
+        Keys::SharedSecretB64u(b64::encode(&self.keys.hs_secret))
     }
 
     /// Adds a `jwt` case at [`NOW`].

@@ -52,7 +52,7 @@ fn public_members(jwk: &Value) -> Value {
 fn cookbook_keys(key: &Value) -> (Keys, Vec<&'static str>) {
     if key.get("kty").and_then(Value::as_str) == Some("oct") {
         let k = text(key, "/k").to_owned();
-        (Keys::SecretB64u(k), names(&Algorithm::SYMMETRIC))
+        (Keys::SharedSecretB64u(k), names(&Algorithm::SYMMETRIC))
     } else {
         (
             Keys::Jwks(jwks(&[public_members(key)])),
@@ -439,7 +439,7 @@ fn rfc_examples(dir: &Path, cases: &mut Vec<Case>) {
     let file = read(dir, source);
     let a1 = &file["rfc7515_appendix_a1_hs256"];
     let token = text(a1, "/jws").to_owned();
-    let secret = Keys::SecretB64u(text(a1, "/jwk/k").to_owned());
+    let secret = Keys::SharedSecretB64u(text(a1, "/jwk/k").to_owned());
     let payload = token.split('.').nth(1).unwrap_or_default().to_owned();
     let exp = a1
         .pointer("/payload_json_bytes")
