@@ -204,7 +204,7 @@ fn flags_of(options: &Value) -> u8 {
     if options.get("required_scopes").is_some() {
         f |= flags::REQUIRE_SCOPE;
     }
-    if options.get("max_token_age_secs").is_some() {
+    if options.get("max_token_age").is_some() {
         f |= flags::MAX_AGE;
     }
     match options["typ"].as_str() {
@@ -212,7 +212,7 @@ fn flags_of(options: &Value) -> u8 {
         Some("any") => f |= flags::TYP_ANY,
         _ => {}
     }
-    if options["leeway_secs"] == 0 {
+    if options["leeway"] == 0 {
         f |= flags::NO_LEEWAY;
     }
     f
