@@ -96,8 +96,10 @@ pub struct VerifierOptions {
     /// Skip the audience check: any token the issuer signed for any service passes.
     /// Defaults to `false`.
     pub dangerous_accept_any_audience: bool,
-    /// Accepted `alg` values. Defaults to the asymmetric algorithms for a JWKS and to
-    /// HS256/HS384/HS512 for a shared secret; HMAC is never accepted from a remote JWKS.
+    /// Accepted `alg` values. Defaults to the asymmetric algorithms (RS*, PS*, ES*, EdDSA) for
+    /// a JWKS or a PEM key, and for a shared secret to the HMAC algorithms it is long enough
+    /// for (RFC 7518 §3.2: HS256 from 32 bytes, HS384 from 48, HS512 from 64); HMAC is never
+    /// accepted from a remote JWKS.
     pub algorithms: Option<Vec<Algorithm>>,
     /// Clock skew tolerated on `exp`, `nbf` and `iat`. Defaults to 30 seconds; 0 to 1 day
     /// ([`LEEWAY_RANGE`]).
