@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clap::Args;
 use mcp_bearer::discovery::{DiscoveryOptions, ProviderMetadata, discover};
-use mcp_bearer::jwk::{KeySetLimits, KeyType, MIN_RSA_BITS};
+use mcp_bearer::jwk::{KeySetOptions, KeyType, MIN_RSA_BITS};
 use mcp_bearer::jwks::JwksCache;
 use mcp_bearer::metadata::{ProtectedResourceMetadata, protected_resource_metadata_url};
 use mcp_bearer::net::UreqFetch;
@@ -126,7 +126,7 @@ fn check_keys(report: &mut Report, metadata: &ProviderMetadata, fetch: &dyn Fetc
     request.max_response_bytes = mcp_bearer::jwks::DEFAULT_MAX_RESPONSE_BYTES;
     progress(&format!("fetching {jwks_uri}…"));
     let keys = match fetch.fetch(&request) {
-        Ok(r) if r.status == 200 => KeySet::from_slice(&r.body, KeySetLimits::default()),
+        Ok(r) if r.status == 200 => KeySet::from_slice(&r.body, KeySetOptions::default()),
         Ok(r) => {
             report.add(
                 "jwks_uri",

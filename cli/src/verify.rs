@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use mcp_bearer::clock::SystemClock;
 use mcp_bearer::discovery::{DiscoveryOptions, discover};
-use mcp_bearer::jwk::KeySetLimits;
+use mcp_bearer::jwk::KeySetOptions;
 use mcp_bearer::jws::decode_header;
 use mcp_bearer::net::{Fetch, UreqFetch};
 use mcp_bearer::{
@@ -144,7 +144,7 @@ fn load_keys(args: &VerifyArgs) -> Result<Keys, Failure> {
         })?;
         return Ok(Keys::Static(Arc::new(KeySet::from_slice(
             &bytes,
-            KeySetLimits::default(),
+            KeySetOptions::default(),
         )?)));
     }
     let fetch: Arc<dyn Fetch> = UreqFetch::shared()?;

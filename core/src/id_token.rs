@@ -270,7 +270,7 @@ mod tests {
 
     use super::*;
     use crate::clock::ManualClock;
-    use crate::jwk::{KeySet, KeySetLimits};
+    use crate::jwk::{KeySet, KeySetOptions};
     use crate::sign::SigningKey;
 
     /// The time every test starts at.
@@ -283,7 +283,7 @@ mod tests {
     fn key_source(key: &SigningKey) -> KeySource {
         let set = KeySet::from_json(
             &json!({"keys": [key.public_jwk()]}),
-            KeySetLimits::default(),
+            KeySetOptions::default(),
         )
         .unwrap();
         KeySource::Static(Arc::new(set))

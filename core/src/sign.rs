@@ -419,7 +419,7 @@ fn der_take(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::jwk::{KeySet, KeySetLimits};
+    use crate::jwk::{KeySet, KeySetOptions};
     use crate::jws::verify_jws;
 
     #[test]
@@ -440,7 +440,7 @@ mod tests {
             let token = again.sign_jwt(&claims, &Map::new()).unwrap();
             let set = KeySet::from_json(
                 &json!({"keys": [key.public_jwk()]}),
-                KeySetLimits::default(),
+                KeySetOptions::default(),
             )
             .unwrap();
             let v = verify_jws(&token, &set, &[alg]).unwrap();

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::{DiscoveryOptions, discover};
-use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
+use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetOptions};
 use mcp_bearer::metadata::BearerChallenge;
 use mcp_bearer::test_support::b64;
 use mcp_bearer::{
@@ -131,7 +131,7 @@ fn algorithms(value: &Value) -> Vec<Algorithm> {
 
 fn key_set_of(keys: &Value) -> Result<KeySet, Error> {
     if let Some(jwks) = keys.get("jwks") {
-        return KeySet::from_json(jwks, KeySetLimits::default());
+        return KeySet::from_json(jwks, KeySetOptions::default());
     }
     let secret = keys["shared_secret_b64u"]
         .as_str()
@@ -218,7 +218,7 @@ fn tokens_with_16_kib_of_control_bytes_in_header_and_claims_stay_bounded() {
     let keys = Arc::new(
         KeySet::from_json(
             &json!({ "keys": [key.public_jwk()] }),
-            KeySetLimits::default(),
+            KeySetOptions::default(),
         )
         .unwrap(),
     );

@@ -14,7 +14,7 @@ use http_loopback::{Listener, Request, Response, Server};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::{self, DiscoveryOptions};
 use mcp_bearer::id_token::{IdTokenValidator, IdTokenValidatorOptions};
-use mcp_bearer::jwk::KeySetLimits;
+use mcp_bearer::jwk::KeySetOptions;
 use mcp_bearer::jwks::{
     COOLDOWN_RANGE, MAX_AGE_RANGE, MAX_KEYS_RANGE, MAX_RESPONSE_BYTES_RANGE, STALE_WINDOW_RANGE,
     TIMEOUT_RANGE,
@@ -654,7 +654,7 @@ fn key_set_limits_at_their_extremes() {
     let signer = key(Algorithm::ES256);
     let jwks = jwks_of(&[&signer]);
     for max_keys in [0, 1, usize::MAX - 1, usize::MAX] {
-        let parsed = KeySet::from_slice(&jwks, KeySetLimits { max_keys });
+        let parsed = KeySet::from_slice(&jwks, KeySetOptions { max_keys });
         match parsed {
             Ok(set) => assert_eq!(set.keys().len(), 1),
             Err(e) => {

@@ -8,7 +8,7 @@ mod support;
 
 use std::sync::Arc;
 
-use mcp_bearer::jwk::KeySetLimits;
+use mcp_bearer::jwk::KeySetOptions;
 use mcp_bearer::test_support::b64;
 use mcp_bearer::verify::DEFAULT_MAX_TOKEN_BYTES;
 use mcp_bearer::{Algorithm, ErrorKind, Jwk, KeySet, KeySource, SigningKey, Verifier, verify_jws};
@@ -200,7 +200,7 @@ fn refused_members_are_skipped_with_their_reason() {
         rsa_jwk(&n, &[1], "one"),
         rsa_jwk(&from_hex(ROCA_MODULUS_HEX), &[1, 0, 1], "infineon"),
     ]});
-    let set = KeySet::from_json(&set, KeySetLimits::default()).unwrap();
+    let set = KeySet::from_json(&set, KeySetOptions::default()).unwrap();
     assert_eq!(set.keys().len(), 1);
     let reasons: Vec<(Option<&str>, &str)> = set
         .skipped()
@@ -227,7 +227,7 @@ fn token_with_kid(signing: &SigningKey, kid: &str) -> String {
 fn the_no_matching_key_error_names_the_skipped_member_and_why() {
     let (signing, n, _) = generated_rsa();
     let set = json!({"keys": [rsa_jwk(&n, &[1, 0, 2], "x")]});
-    let keys = KeySet::from_json(&set, KeySetLimits::default()).unwrap();
+    let keys = KeySet::from_json(&set, KeySetOptions::default()).unwrap();
     let token = token_with_kid(&signing, "x");
 
     let err = verify_jws(&token, &keys, &Algorithm::ASYMMETRIC).unwrap_err();
@@ -287,7 +287,7 @@ fn kids_in_the_no_matching_key_error_are_bounded_and_escaped() {
             "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"}),
         );
     }
-    let keys = KeySet::from_json(&json!({ "keys": members }), KeySetLimits::default()).unwrap();
+    let keys = KeySet::from_json(&json!({ "keys": members }), KeySetOptions::default()).unwrap();
     assert_eq!(keys.keys().len(), 50);
     let err = verify_jws(
         &token_with_kid(&signing, &hostile),

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use mcp_bearer::clock::{Clock, ManualClock};
-use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
+use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetOptions};
 use mcp_bearer::test_support::b64;
 use mcp_bearer::{
     ErrorKind, KeySource, Verifier, VerifierConfig, VerifierOptions, all_codes, verify_jws,
@@ -113,7 +113,7 @@ fn config_of(case: &Value) -> Result<VerifierConfig, String> {
 /// The key set of a `jws` case: `{"jwks": …}` or `{"shared_secret_b64u": …}`.
 fn key_set_of(keys: &Value) -> Result<KeySet, mcp_bearer::Error> {
     if let Some(jwks) = keys.get("jwks") {
-        return KeySet::from_json(jwks, KeySetLimits::default());
+        return KeySet::from_json(jwks, KeySetOptions::default());
     }
     let secret = keys["shared_secret_b64u"]
         .as_str()
@@ -386,7 +386,7 @@ fn the_attack_corpus_is_complete() {
 // The copied outside files, read directly.
 
 fn one_key_set(jwk: &Value) -> KeySet {
-    KeySet::from_json(&json!({ "keys": [jwk] }), KeySetLimits::default()).unwrap()
+    KeySet::from_json(&json!({ "keys": [jwk] }), KeySetOptions::default()).unwrap()
 }
 
 fn jws_code(token: &str, keys: &KeySet, algorithms: &[Algorithm]) -> &'static str {
@@ -547,7 +547,7 @@ fn pyjwt_alg_confusion_advisory() {
 fn pyjwt_key_sets_with_unknown_algorithms() {
     let with = KeySet::from_json(
         &read_json("pyjwt/jwk_keyset_with_unknown_alg.json"),
-        KeySetLimits::default(),
+        KeySetOptions::default(),
     )
     .unwrap();
     assert_eq!(with.kids(), ["U1MayerhVuRj8xtFR8hyMH9lCfVMKlb3TG7mbQAS19M"]);
@@ -555,7 +555,7 @@ fn pyjwt_key_sets_with_unknown_algorithms() {
 
     let only = KeySet::from_json(
         &read_json("pyjwt/jwk_keyset_only_unknown_alg.json"),
-        KeySetLimits::default(),
+        KeySetOptions::default(),
     )
     .expect("a set with nothing usable is not an error");
     assert!(only.keys().is_empty());
@@ -596,7 +596,7 @@ fn oidf_unusable_members_are_skipped() {
     let doc = read_json("oidf-conformance/unusable_jwks_members.json");
     let members = doc["members"].as_array().unwrap();
     assert_eq!(members.len(), 5);
-    let set = KeySet::from_json(&json!({ "keys": members }), KeySetLimits::default())
+    let set = KeySet::from_json(&json!({ "keys": members }), KeySetOptions::default())
         .expect("unusable members never reject the set");
     assert!(set.keys().is_empty());
     let skipped: Vec<Option<&str>> = set.skipped().iter().map(|s| s.kid.as_deref()).collect();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use http_loopback::{Listener, Options, Request, Response, Server};
 use mcp_bearer::clock::{Clock, ManualClock};
-use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
+use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetOptions};
 use mcp_bearer::net::{UreqFetch, UreqFetchOptions};
 use mcp_bearer::{
     KeySource, RemoteJwks, RemoteJwksOptions, SigningKey, TypPolicy, Verifier, VerifierOptions,
@@ -69,7 +69,7 @@ impl Fixture {
         let eddsa_jwk: Value = serde_json::from_str(EDDSA_KEY).expect("main-eddsa.json");
         let eddsa = SigningKey::from_jwk(&eddsa_jwk, None).expect("the EdDSA test key");
         let jwks = json!({ "keys": [eddsa.public_jwk()] }).to_string();
-        KeySet::from_slice(jwks.as_bytes(), KeySetLimits::default()).expect("the served set");
+        KeySet::from_slice(jwks.as_bytes(), KeySetOptions::default()).expect("the served set");
         let listener = Listener::bind(0).expect("bind 127.0.0.1:0");
         let url = format!("{}/jwks", listener.origin());
         let server = listener

@@ -5,7 +5,7 @@
 //! `kid`, `alg`, `use`); no key material leaks through `Debug`; and key selection and a
 //! signature check with every algorithm run without panicking.
 
-use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetLimits};
+use mcp_bearer::jwk::{Algorithm, Jwk, KeySet, KeySetOptions};
 use serde_json::Value;
 
 use crate::show;
@@ -17,7 +17,7 @@ fn context(data: &[u8]) -> String {
 
 /// Checks one input; panics on any violated property.
 pub fn jwks(data: &[u8]) {
-    let limits = KeySetLimits::default();
+    let limits = KeySetOptions::default();
     let Ok(set) = KeySet::from_slice(data, limits) else {
         return;
     };
@@ -118,7 +118,7 @@ fn check_key(key: &Jwk, member: &Value, data: &[u8]) {
     }
     let single = KeySet::from_slice(
         format!(r#"{{"keys":[{text}]}}"#).as_bytes(),
-        KeySetLimits::default(),
+        KeySetOptions::default(),
     )
     .expect("a set of one usable key");
     assert_eq!(thumbprints(&single), [thumbprint], "{}", context(data));

@@ -9,7 +9,7 @@ mod routes;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use http_loopback::{Listener, Options, Request, Server};
-use mcp_bearer::jwk::KeySetLimits;
+use mcp_bearer::jwk::KeySetOptions;
 use mcp_bearer::metadata::ProtectedResourceMetadata;
 use mcp_bearer::{
     Algorithm, Error, KeySet, KeySource, SigningKey, VerifiedToken, Verifier, VerifierOptions,
@@ -334,7 +334,7 @@ impl DevIssuer {
         token: &str,
         required_scopes: Vec<String>,
     ) -> Result<VerifiedToken, Error> {
-        let keys = KeySet::from_json(&self.public_jwks(), KeySetLimits::default())?;
+        let keys = KeySet::from_json(&self.public_jwks(), KeySetOptions::default())?;
         let verifier = Verifier::new(
             KeySource::Static(Arc::new(keys)),
             VerifierOptions {

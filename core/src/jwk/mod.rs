@@ -397,21 +397,21 @@ impl fmt::Display for SkippedKey {
 
 /// Limits applied when parsing a key set from untrusted bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeySetLimits {
+pub struct KeySetOptions {
     /// The largest number of members in `keys`; a larger set is rejected whole.
     /// Defaults to 100.
     pub max_keys: usize,
 }
 
-impl Default for KeySetLimits {
+impl Default for KeySetOptions {
     fn default() -> Self {
-        KeySetLimits {
+        KeySetOptions {
             max_keys: DEFAULT_MAX_KEYS,
         }
     }
 }
 
-/// Default for [`KeySetLimits::max_keys`].
+/// Default for [`KeySetOptions::max_keys`].
 pub const DEFAULT_MAX_KEYS: usize = 100;
 
 /// A parsed JSON Web Key Set: the usable keys, and the members skipped.
@@ -427,7 +427,7 @@ impl KeySet {
     /// # Errors
     /// [`ErrorKind::JwksInvalid`] when the document is not JSON, has no `keys` array, or has
     /// more members than `limits.max_keys`. Unusable members are skipped, not errors.
-    pub fn from_slice(bytes: &[u8], limits: KeySetLimits) -> Result<KeySet> {
+    pub fn from_slice(bytes: &[u8], limits: KeySetOptions) -> Result<KeySet> {
         let value: Value = serde_json::from_slice(bytes).map_err(|e| {
             Error::new(
                 ErrorKind::JwksInvalid,
@@ -441,7 +441,7 @@ impl KeySet {
     ///
     /// # Errors
     /// As [`KeySet::from_slice`].
-    pub fn from_json(value: &Value, limits: KeySetLimits) -> Result<KeySet> {
+    pub fn from_json(value: &Value, limits: KeySetOptions) -> Result<KeySet> {
         let keys = value.get("keys").and_then(Value::as_array).ok_or_else(|| {
             Error::new(
                 ErrorKind::JwksInvalid,
@@ -568,7 +568,7 @@ mod tests {
     fn symmetric_keys_never_come_from_a_set() {
         let set = KeySet::from_json(
             &json!({"keys": [{"kty": "oct", "k": "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"}]}),
-            KeySetLimits::default(),
+            KeySetOptions::default(),
         )
         .unwrap();
         assert!(set.keys().is_empty());
@@ -580,7 +580,7 @@ mod tests {
         let ec = json!({"kty": "EC", "crv": "P-256",
             "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
             "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"});
-        let set = KeySet::from_json(&json!({ "keys": [ec] }), KeySetLimits::default()).unwrap();
+        let set = KeySet::from_json(&json!({ "keys": [ec] }), KeySetOptions::default()).unwrap();
         assert_eq!(set.candidates(Algorithm::ES256, None).count(), 1);
         assert_eq!(set.candidates(Algorithm::ES256, Some("k1")).count(), 0);
 
@@ -592,7 +592,7 @@ mod tests {
     fn too_many_keys_rejects_the_set() {
         let keys: Vec<Value> = (0..3).map(|_| json!({"kty": "unknown"})).collect();
         let err =
-            KeySet::from_json(&json!({ "keys": keys }), KeySetLimits { max_keys: 2 }).unwrap_err();
+            KeySet::from_json(&json!({ "keys": keys }), KeySetOptions { max_keys: 2 }).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::JwksInvalid);
     }
 }

@@ -9,7 +9,7 @@ use parking_lot::Mutex;
 
 use super::{FetchReason, KeySnapshot, MissPeek, Peek, RemoteJwksOptions};
 use crate::error::{Error, ErrorKind, Result};
-use crate::jwk::{KeySet, KeySetLimits};
+use crate::jwk::{KeySet, KeySetOptions};
 use crate::net::{self, FetchError, Fetched, HttpRequest, HttpResponse, quote_url, redact_url};
 
 /// A JWKS cache that does no I/O: it decides, the caller fetches.
@@ -563,7 +563,7 @@ impl JwksCache {
         }
         let keys = KeySet::from_slice(
             &response.body,
-            KeySetLimits {
+            KeySetOptions {
                 max_keys: self.options.max_keys,
             },
         )?;

@@ -13,7 +13,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{from_value, json_type};
 use crate::discovery::{DiscoveryOptions, discover};
 use crate::error::{Error, ErrorKind, Result};
-use crate::jwk::{Jwk, KeySet, KeySetLimits};
+use crate::jwk::{Jwk, KeySet, KeySetOptions};
 use crate::jwks::{RemoteJwks, RemoteJwksOptions};
 use crate::net::{Fetch, UreqFetch, UreqFetchOptions};
 use crate::oauth::SecretString;
@@ -325,7 +325,7 @@ impl Verifier {
                 return Verifier::from_metadata(metadata, verifier, remote_jwks, fetch, clock)
                     .map(|built| built.verifier);
             }
-            KeySourceConfig::Jwks(jwks) => KeySet::from_json(&jwks, KeySetLimits::default())?,
+            KeySourceConfig::Jwks(jwks) => KeySet::from_json(&jwks, KeySetOptions::default())?,
             KeySourceConfig::PublicKeyPem(pem) => KeySet::from_pem(&pem)?,
             KeySourceConfig::SharedSecret(secret) => {
                 KeySet::from_keys(vec![Jwk::from_secret(secret.expose().as_bytes())?])
