@@ -33,7 +33,7 @@ pub fn protected_resource_metadata_url(resource: &str) -> Result<String> {
 /// [`ErrorKind::InvalidConfig`] when `issuer` is not an `https` URL (or `http` to a loopback
 /// host), or has a query, fragment or userinfo (RFC 8414 §2).
 pub fn authorization_server_metadata_url(issuer: &str) -> Result<String> {
-    check_issuer(issuer)?;
+    check_issuer(issuer, false)?;
     well_known_url(issuer, AUTHORIZATION_SERVER_WELL_KNOWN, "issuer", false)
 }
 
@@ -66,8 +66,8 @@ fn check_identifier(identifier: &str, what: &str, allow_insecure_http: bool) -> 
     Ok(url)
 }
 
-fn check_issuer(issuer: &str) -> Result<Url> {
-    let url = check_identifier(issuer, "issuer", false)?;
+fn check_issuer(issuer: &str, allow_insecure_http: bool) -> Result<Url> {
+    let url = check_identifier(issuer, "issuer", allow_insecure_http)?;
     if url.query().is_some() {
         return Err(Error::new(
             ErrorKind::InvalidConfig,
@@ -205,17 +205,25 @@ pub struct AuthorizationServerMetadata {
     /// Any other member. Defaults to none.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// Allow a plain `http` `issuer` on a host that is not loopback (a docker-compose
+    /// network: `http://auth:8000`) in [`for_proxy`](Self::for_proxy) and
+    /// [`well_known_url`](Self::well_known_url). Not a member of the document: never
+    /// serialized. Defaults to `false`.
+    #[serde(skip)]
+    pub dangerous_allow_insecure_http: bool,
 }
 
 impl AuthorizationServerMetadata {
     /// The proxy's metadata with endpoints under `issuer` (`{issuer}/authorize`, `/token`,
-    /// `/register`) and every option at its default.
+    /// `/register`) and every option at its default; `dangerous_allow_insecure_http` as the
+    /// field of that name says.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] when `issuer` is not an `https` URL (or `http` to a
-    /// loopback host), or has a query, fragment or userinfo (RFC 8414 §2).
-    pub fn for_proxy(issuer: &str) -> Result<Self> {
-        check_issuer(issuer)?;
+    /// loopback host, or any `http` with `dangerous_allow_insecure_http`), or has a query,
+    /// fragment or userinfo (RFC 8414 §2).
+    pub fn for_proxy(issuer: &str, dangerous_allow_insecure_http: bool) -> Result<Self> {
+        check_issuer(issuer, dangerous_allow_insecure_http)?;
         let base = issuer.trim_end_matches('/');
         let strings = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         Ok(AuthorizationServerMetadata {
@@ -233,6 +241,7 @@ impl AuthorizationServerMetadata {
             authorization_response_iss_parameter_supported: None,
             service_documentation: None,
             extra: Map::new(),
+            dangerous_allow_insecure_http,
         })
     }
 
@@ -241,7 +250,13 @@ impl AuthorizationServerMetadata {
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an issuer RFC 8414 does not allow.
     pub fn well_known_url(&self) -> Result<String> {
-        authorization_server_metadata_url(&self.issuer)
+        check_issuer(&self.issuer, self.dangerous_allow_insecure_http)?;
+        well_known_url(
+            &self.issuer,
+            AUTHORIZATION_SERVER_WELL_KNOWN,
+            "issuer",
+            self.dangerous_allow_insecure_http,
+        )
     }
 
     /// The JSON document.
@@ -352,7 +367,8 @@ mod tests {
 
     #[test]
     fn rfc8414_s2_proxy_authorization_server_document() {
-        let doc = AuthorizationServerMetadata::for_proxy("https://mcp.example.com/").unwrap();
+        let doc =
+            AuthorizationServerMetadata::for_proxy("https://mcp.example.com/", false).unwrap();
         let json: Value = serde_json::from_str(&doc.to_json()).unwrap();
         assert_eq!(
             json,
@@ -372,7 +388,7 @@ mod tests {
             "https://mcp.example.com/.well-known/oauth-authorization-server"
         );
         let with_path =
-            AuthorizationServerMetadata::for_proxy("https://example.com/tenant1").unwrap();
+            AuthorizationServerMetadata::for_proxy("https://example.com/tenant1", false).unwrap();
         assert_eq!(
             with_path.token_endpoint,
             "https://example.com/tenant1/token"
@@ -387,12 +403,25 @@ mod tests {
             "https://example.com#f",
         ] {
             assert_eq!(
-                AuthorizationServerMetadata::for_proxy(bad)
+                AuthorizationServerMetadata::for_proxy(bad, false)
                     .unwrap_err()
                     .kind(),
                 ErrorKind::InvalidConfig,
                 "{bad}"
             );
         }
+        // Plain http off loopback is refused with the option named, and taken with it.
+        let err = AuthorizationServerMetadata::for_proxy("http://auth:8000", false).unwrap_err();
+        assert!(
+            err.message().contains("dangerous_allow_insecure_http"),
+            "{}",
+            err.message()
+        );
+        let doc = AuthorizationServerMetadata::for_proxy("http://auth:8000", true).unwrap();
+        assert_eq!(
+            doc.well_known_url().unwrap(),
+            "http://auth:8000/.well-known/oauth-authorization-server"
+        );
+        assert!(!doc.to_json().contains("dangerous"));
     }
 }

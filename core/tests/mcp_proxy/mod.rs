@@ -228,7 +228,8 @@ impl Proxy {
     }
 
     fn authorization_server_metadata(&self) -> AuthorizationServerMetadata {
-        let mut asm = AuthorizationServerMetadata::for_proxy(&self.issuer).expect("metadata");
+        let mut asm =
+            AuthorizationServerMetadata::for_proxy(&self.issuer, false).expect("metadata");
         asm.jwks_uri = Some(format!("{}/jwks", self.issuer));
         asm.scopes_supported = strings(PROXY_SCOPES);
         asm.authorization_response_iss_parameter_supported = Some(true);
