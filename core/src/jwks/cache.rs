@@ -115,6 +115,8 @@ struct State {
     generation: u64,
     /// SHA-256 of the document behind `current`.
     digest: Option<[u8; 32]>,
+    /// The document behind `current`, as fetched or seeded.
+    document: Option<Arc<[u8]>>,
 }
 
 /// A fetch this caller started: send [`request`](PendingFetch::request), then hand the
@@ -475,41 +477,14 @@ impl JwksCache {
                 .saturating_add(self.options.stale_window)
     }
 
-    fn complete(&self, fetched: Result<(KeySet, [u8; 32])>, now: u64) -> Result<KeySnapshot> {
+    fn complete(&self, fetched: Result<Checked>, now: u64) -> Result<KeySnapshot> {
         let mut st = self.state.lock();
         st.in_flight = false;
         st.finished += 1;
         st.last_attempt = Some(now);
         let outcome = match fetched {
-            Ok((keys, digest)) => {
-                let snap = match &st.current {
-                    // The same document again: same generation, same parsed keys.
-                    Some(cur) if st.digest == Some(digest) => KeySnapshot {
-                        fetched_at: now,
-                        ..cur.clone()
-                    },
-                    _ => {
-                        st.generation += 1;
-                        KeySnapshot {
-                            keys: Arc::new(keys),
-                            generation: st.generation,
-                            fetched_at: now,
-                        }
-                    }
-                };
-                st.digest = Some(digest);
-                st.current = Some(snap.clone());
-                st.last_error = None;
-                self.generation.store(snap.generation, Ordering::Release);
-                let fresh_until = secs(now).saturating_add(self.options.max_age);
-                self.fresh_until
-                    .store(ceil_secs(fresh_until), Ordering::Release);
-                self.published.publish(
-                    snap.generation,
-                    fresh_until,
-                    fresh_until.saturating_add(self.options.stale_window),
-                );
-                Ok(snap)
+            Ok((keys, digest, document)) => {
+                Ok(self.install(&mut st, keys, digest, document.into(), now))
             }
             Err(e) => {
                 st.last_error = Some(e.clone());
@@ -520,8 +495,98 @@ impl JwksCache {
         outcome
     }
 
+    /// Installs `document`, a key set the host kept from an earlier run (a serverless host
+    /// keeps it across cold starts, as jose's `jwksCache` does), as if it had been fetched at
+    /// `fetched_at` (Unix seconds; a time after `now` counts as `now`). The document is
+    /// checked as a fetched one is (size cap, JSON, keys), and the set is then fresh for
+    /// `max_age` from `fetched_at` and usable within the stale window after that; an older
+    /// one is kept but fetched again on first use, as an expired set is. A seed counts as a
+    /// fetch for the cooldown (an unknown `kid` right after it refetches only once the
+    /// cooldown from `fetched_at` is over) and changes nothing while a fetch is in flight.
+    ///
+    /// # Errors
+    /// [`ErrorKind::JwksFetchFailed`] when a fetch is in flight or the document is over
+    /// `max_response_bytes`; [`ErrorKind::JwksInvalid`] when it is not a usable key set. The
+    /// cache is unchanged on error.
+    pub fn seed(&self, document: &[u8], fetched_at: u64, now: u64) -> Result<KeySnapshot> {
+        if document.len() > self.options.max_response_bytes {
+            return Err(Error::new(
+                ErrorKind::JwksFetchFailed,
+                format!(
+                    "the seeded JWKS document is larger than max_response_bytes ({})",
+                    self.options.max_response_bytes
+                ),
+            ));
+        }
+        let keys = KeySet::from_slice(
+            document,
+            KeySetOptions {
+                max_keys: self.options.max_keys,
+            },
+        )?;
+        let digest = document_digest(document);
+        let mut st = self.state.lock();
+        if st.in_flight {
+            return Err(Error::new(
+                ErrorKind::JwksFetchFailed,
+                "a JWKS fetch is in flight; seed the cache before its first use",
+            ));
+        }
+        let fetched_at = fetched_at.min(now);
+        st.last_attempt = Some(st.last_attempt.map_or(fetched_at, |t| t.max(fetched_at)));
+        Ok(self.install(&mut st, keys, digest, document.into(), fetched_at))
+    }
+
+    /// The document of the current set and when it was fetched (or seeded), to hand back to
+    /// [`seed`](JwksCache::seed) later; `None` before the first set.
+    pub fn document(&self) -> Option<(Arc<[u8]>, u64)> {
+        let st = self.state.lock();
+        let fetched_at = st.current.as_ref()?.fetched_at;
+        Some((Arc::clone(st.document.as_ref()?), fetched_at))
+    }
+
+    /// Makes `keys` (from `document`, of SHA-256 `digest`) the current set, fetched at `at`.
+    fn install(
+        &self,
+        st: &mut State,
+        keys: KeySet,
+        digest: [u8; 32],
+        document: Arc<[u8]>,
+        at: u64,
+    ) -> KeySnapshot {
+        let snap = match &st.current {
+            // The same document again: same generation, same parsed keys.
+            Some(cur) if st.digest == Some(digest) => KeySnapshot {
+                fetched_at: at,
+                ..cur.clone()
+            },
+            _ => {
+                st.generation += 1;
+                KeySnapshot {
+                    keys: Arc::new(keys),
+                    generation: st.generation,
+                    fetched_at: at,
+                }
+            }
+        };
+        st.digest = Some(digest);
+        st.document = Some(document);
+        st.current = Some(snap.clone());
+        st.last_error = None;
+        self.generation.store(snap.generation, Ordering::Release);
+        let fresh_until = secs(at).saturating_add(self.options.max_age);
+        self.fresh_until
+            .store(ceil_secs(fresh_until), Ordering::Release);
+        self.published.publish(
+            snap.generation,
+            fresh_until,
+            fresh_until.saturating_add(self.options.stale_window),
+        );
+        snap
+    }
+
     /// The status, redirect, JSON and key checks of a response.
-    fn check(&self, request: &HttpRequest, response: HttpResponse) -> Result<(KeySet, [u8; 32])> {
+    fn check(&self, request: &HttpRequest, response: HttpResponse) -> Result<Checked> {
         match response.status {
             200 => {}
             300..=399 => {
@@ -567,9 +632,13 @@ impl JwksCache {
                 max_keys: self.options.max_keys,
             },
         )?;
-        Ok((keys, document_digest(&response.body)))
+        let digest = document_digest(&response.body);
+        Ok((keys, digest, response.body))
     }
 }
+
+/// A checked response: the keys, the document's SHA-256 and the document.
+type Checked = (KeySet, [u8; 32], Vec<u8>);
 
 /// Unix seconds as a duration since the epoch, to add the options' durations to.
 fn secs(t: u64) -> Duration {

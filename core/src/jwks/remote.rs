@@ -133,6 +133,20 @@ impl RemoteJwks {
         self.cache.peek_miss(seen_generation, self.now())
     }
 
+    /// Installs a key set kept from an earlier run, fetched at `fetched_at` (Unix seconds):
+    /// [`JwksCache::seed`] at this driver's clock.
+    ///
+    /// # Errors
+    /// As [`JwksCache::seed`].
+    pub fn seed(&self, document: &[u8], fetched_at: u64) -> Result<KeySnapshot> {
+        self.cache.seed(document, fetched_at, self.now())
+    }
+
+    /// The current set's document and when it was fetched ([`JwksCache::document`]).
+    pub fn document(&self) -> Option<(Arc<[u8]>, u64)> {
+        self.cache.document()
+    }
+
     /// Whether a background refresh should run: the set is past `max_age` (or there is none)
     /// and a fetch is allowed now (none in flight, no failure within the cooldown).
     pub fn refresh_due(&self) -> bool {

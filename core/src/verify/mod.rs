@@ -37,7 +37,7 @@ pub use options::{
 pub(crate) use policy::{check_audience, check_issuer};
 use token::TokenData;
 pub(crate) use token::check_scopes;
-pub use token::{TokenSource, VerifiedToken, VerifiedTokenRecord};
+pub use token::{TokenSource, VerifiedToken, VerifiedTokenRecord, require_scopes};
 
 /// Where the verification keys come from.
 #[derive(Debug, Clone)]

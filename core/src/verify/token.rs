@@ -264,6 +264,18 @@ pub struct VerifiedTokenRecord {
     pub key_thumbprint: Option<String>,
 }
 
+/// Checks that `scopes` (a verified token's, e.g. [`VerifiedTokenRecord::scopes`]) hold
+/// every scope of `required`, as [`VerifiedToken::require_scopes`] does, for a binding that
+/// holds only the record's scopes.
+///
+/// # Errors
+/// [`ErrorKind::InsufficientScope`] naming the missing scopes, with `required` as the scopes
+/// of the 403 challenge.
+pub fn require_scopes(scopes: &[String], required: &[&str]) -> Result<()> {
+    let required: Vec<String> = required.iter().map(|s| (*s).to_owned()).collect();
+    check_scopes(&required, scopes)
+}
+
 /// The 403 error for a token that lacks some of the `required` scopes: the one error of the
 /// verifier option, [`VerifiedToken::require_scopes`] and the opaque verifiers.
 pub(crate) fn insufficient_scope(required: &[String], has: &[String]) -> Error {
