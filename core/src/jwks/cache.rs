@@ -42,7 +42,8 @@ use crate::net::{self, FetchError, Fetched, HttpRequest, HttpResponse, quote_url
 ///
 /// // The host's own client (URLSession, OkHttp, …); it must not follow redirects.
 /// fn send(request: &HttpRequest) -> Result<HttpResponse, FetchError> {
-///     # unimplemented!()
+///     # let _ = request;
+///     # Err(FetchError::Transport("the host's HTTP client answers here".into()))
 /// }
 ///
 /// let cache = Arc::new(JwksCache::new(
