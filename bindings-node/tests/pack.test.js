@@ -46,7 +46,7 @@ test('npm pack, install offline into a fresh directory, require / import / npx',
     fs.mkdirSync(path.dirname(path.join(mainDir, file)), { recursive: true })
     fs.copyFileSync(from, path.join(mainDir, file))
   }
-  const { devDependencies, scripts, ...published } = pkg
+  const { devDependencies, scripts, overrides, ...published } = pkg
   published.optionalDependencies = { [`${pkg.name}-${platform}`]: pkg.version }
   fs.writeFileSync(path.join(mainDir, 'package.json'), JSON.stringify(published, null, 2))
   const mainTgz = pack(mainDir, work)
