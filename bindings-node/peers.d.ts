@@ -56,8 +56,11 @@ export interface SdkErrorClasses {
 
 /** Options of `createJwtVerifier`; any other member goes to the core's `VerifierConfig`. */
 export interface JwtVerifierOptions {
-  /** The accepted `iss`. Required. */
-  issuer: string | URL
+  /**
+   * The accepted `iss`, exactly as the tokens carry it. Required. A string, not a `URL`
+   * object: `new URL('https://idp.example.com').href` gains a trailing slash.
+   */
+  issuer: string
   /** The JWKS URL. Defaults to discovery from `issuer` (run in the constructor, blocking). */
   jwksUrl?: string | URL
   /** The accepted audiences. Defaults to none (then `resource` is required). */
