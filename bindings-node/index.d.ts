@@ -1,4 +1,4 @@
-export type { ErrorCode } from './codes'
+export type { ErrorCode } from './codes'; export * from './peers'
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every

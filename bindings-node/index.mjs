@@ -1,7 +1,25 @@
-// ES module entry: the CommonJS loader's exports (napi-rs's generated index.js), by name.
+// ES module entry: the CommonJS loader's exports (napi-rs's generated index.js) and the peer
+// drop-ins, by name.
 import { createRequire } from 'node:module'
 
-const binding = createRequire(import.meta.url)('./index.js')
+const require = createRequire(import.meta.url)
+const binding = require('./index.js')
+const peers = require('./peers.js')
 
 export const { Verifier, allErrors, runCli } = binding
-export default binding
+export const { jwksVerifier } = peers
+
+/**
+ * `createJwtVerifier` of peers.js, whose `errors` default here is the SDK's ES module copy
+ * (`import`ed, as an ES module application loads it): Node keeps separate classes for the
+ * SDK's `import` and `require` entries, and `requireBearerAuth` matches with `instanceof`.
+ */
+export function createJwtVerifier(options) {
+  const errors = options && options.errors
+  return peers.createJwtVerifier({
+    ...options,
+    errors: errors ?? (() => import('@modelcontextprotocol/sdk/server/auth/errors.js')),
+  })
+}
+
+export default { ...require('./main.js'), createJwtVerifier }

@@ -46,7 +46,7 @@ test('npm pack, install offline into a fresh directory, require / import / npx',
     fs.mkdirSync(path.dirname(path.join(mainDir, file)), { recursive: true })
     fs.copyFileSync(from, path.join(mainDir, file))
   }
-  const { devDependencies, scripts, ...published } = pkg
+  const { devDependencies, scripts, overrides, ...published } = pkg
   published.optionalDependencies = { [`${pkg.name}-${platform}`]: pkg.version }
   fs.writeFileSync(path.join(mainDir, 'package.json'), JSON.stringify(published, null, 2))
   const mainTgz = pack(mainDir, work)
@@ -63,7 +63,7 @@ test('npm pack, install offline into a fresh directory, require / import / npx',
   assert.ok(!fs.existsSync(path.join(app, 'node_modules', 'mcp-bearer', nativeFile)), 'the main package holds no binary')
 
   const node = (args) => execFileSync(process.execPath, args, { cwd: app, env, encoding: 'utf8' })
-  assert.equal(node(['-e', "process.stdout.write(typeof require('mcp-bearer').Verifier)"]), 'function')
+  assert.equal(node(['-e', "process.stdout.write(typeof require('mcp-bearer').Verifier + ' ' + typeof require('mcp-bearer').jwksVerifier)"]), 'function function')
   assert.equal(node(['--input-type=module', '-e', "import { Verifier, allErrors } from 'mcp-bearer'; process.stdout.write(typeof Verifier + ' ' + allErrors().length)"]), `function ${require('..').allErrors().length}`)
   const keys = JSON.parse(execFileSync('npx', ['--offline', 'mcp-bearer', 'keys', 'generate', '--alg', 'EdDSA'], { cwd: app, env, encoding: 'utf8' }))
   assert.equal(keys.public.keys[0].crv, 'Ed25519')
