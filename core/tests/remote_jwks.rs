@@ -828,6 +828,53 @@ fn an_hour_with_two_rotations_gets_the_same_verdicts_on_both_paths() {
     );
 }
 
+/// With no cooldown, `verify_cached` asks for a fetch on every miss; after the fetch a token
+/// waited for, `verify_after_fetch` gives the final verdict (as `verify` does after its one
+/// refetch) instead of asking again, and still takes a rotation that fetch brought.
+fn after_a_fetch_a_miss_is_final_even_without_a_cooldown() {
+    let signer = key(Algorithm::ES256);
+    let next = key(Algorithm::ES256);
+    let server = JwksServer::start(jwks_of(&[&signer]));
+    let clock = clock();
+    let options = RemoteJwksOptions {
+        cooldown: Duration::ZERO,
+        ..RemoteJwksOptions::default()
+    };
+    let jwks = remote(&server.url(), options, &clock);
+    let verifier = remote_verifier(&jwks);
+    verifier.prefetch().unwrap();
+    assert_eq!(server.requests(), 1);
+
+    // A token signed by a key the provider never published, under a published kid: a
+    // signature failure that only a fetch could overturn.
+    let mut forged = token(&next, T0, DAY);
+    let good = token(&signer, T0, DAY);
+    let (good_head, _) = good.split_once('.').unwrap();
+    let (_, forged_rest) = forged.split_once('.').unwrap();
+    forged = format!("{good_head}.{forged_rest}");
+    let stranger = token(&key(Algorithm::ES256), T0, DAY);
+    for bad in [&forged, &stranger] {
+        assert!(verifier.verify_cached(bad).unwrap().is_none());
+        // The host's fetch, then the final answer without another one.
+        verifier.prefetch().unwrap();
+        let requests = server.requests();
+        let err = verifier.verify_after_fetch(bad).unwrap_err();
+        assert_eq!(server.requests(), requests, "no I/O after the fetch");
+        // The same verdict `verify` reaches with its own refetch.
+        assert_eq!(verifier.verify(bad).unwrap_err().kind(), err.kind());
+    }
+
+    // A rotation brought by the fetch answers at once.
+    server.set_jwks(jwks_of(&[&signer, &next]));
+    let rotated = token(&next, T0, DAY);
+    assert!(verifier.verify_cached(&rotated).unwrap().is_none());
+    verifier.prefetch().unwrap();
+    let verified = verifier.verify_after_fetch(&rotated).unwrap();
+    assert!(verified.is_some(), "the fetched set verifies the new key");
+    // A good token is unaffected.
+    assert!(verifier.verify_after_fetch(&good).unwrap().is_some());
+}
+
 /// Runs each scenario as two tests: with the verified-token cache on, and off.
 macro_rules! both_ways {
     ($($name:ident),* $(,)?) => {
@@ -862,4 +909,5 @@ both_ways!(
     plain_http_is_refused_unless_loopback,
     a_key_republished_for_other_uses_stops_serving_its_cached_tokens,
     an_hour_with_two_rotations_gets_the_same_verdicts_on_both_paths,
+    after_a_fetch_a_miss_is_final_even_without_a_cooldown,
 );

@@ -277,6 +277,11 @@ impl JwksCache {
         }
     }
 
+    /// Whether a fetch is in flight (started and not yet finished).
+    pub(crate) fn fetch_in_flight(&self) -> bool {
+        self.state.lock().in_flight
+    }
+
     /// Whether a background refresh should run at `now`: the set is past `max_age` (or
     /// there is none) and a fetch is allowed (none in flight, no failure within the cooldown).
     pub fn refresh_due(&self, now: u64) -> bool {

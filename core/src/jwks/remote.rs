@@ -133,6 +133,11 @@ impl RemoteJwks {
         self.cache.peek_miss(seen_generation, self.now())
     }
 
+    /// Whether a fetch of this set is in flight now.
+    pub(crate) fn fetch_in_flight(&self) -> bool {
+        self.cache.fetch_in_flight()
+    }
+
     /// Installs a key set kept from an earlier run, fetched at `fetched_at` (Unix seconds):
     /// [`JwksCache::seed`] at this driver's clock.
     ///

@@ -202,7 +202,7 @@ impl Verifier {
     /// # Errors
     /// Every failure has its own [`ErrorKind`]; see the crate's error-code table.
     pub fn verify(&self, token: &str) -> Result<VerifiedToken> {
-        self.verify_inner(token, true)?
+        self.verify_inner(token, Mode::Io)?
             .ok_or_else(|| Error::new(ErrorKind::JwksFetchFailed, "the keys could not be obtained"))
     }
 
@@ -222,7 +222,24 @@ impl Verifier {
     /// As [`verify`](Verifier::verify), for every failure decided without I/O; a failed key
     /// fetch still cooling down is one of them.
     pub fn verify_cached(&self, token: &str) -> Result<Option<VerifiedToken>> {
-        self.verify_inner(token, false)
+        self.verify_inner(token, Mode::Cached)
+    }
+
+    /// Verifies `token` without any I/O once a key fetch it waited for has finished (its
+    /// [`verify_cached`](Verifier::verify_cached) answered `Ok(None)`, and the host then ran
+    /// or joined a fetch: [`verify`](Verifier::verify) of another token on a thread pool,
+    /// [`prefetch`](Verifier::prefetch), or a host-driven `JwksCache` fetch).
+    ///
+    /// As `verify_cached`, except that an unknown `kid` or a signature failure under the set
+    /// in hand is final even where the cooldown would allow another fetch: the fetch the
+    /// token waited for was its one refetch, as in `verify`. Without it, a host would loop
+    /// (fetch, `Ok(None)`, fetch, …) on a bad token whenever the cooldown is 0. `Ok(None)`
+    /// only while a fetch is still in flight or no set has arrived yet: wait for that one.
+    ///
+    /// # Errors
+    /// As [`verify`](Verifier::verify).
+    pub fn verify_after_fetch(&self, token: &str) -> Result<Option<VerifiedToken>> {
+        self.verify_inner(token, Mode::AfterFetch)
     }
 
     /// Whether the key set should be refreshed in the background: it is past its max-age
@@ -250,7 +267,8 @@ impl Verifier {
         self.clock.now().as_secs_f64()
     }
 
-    fn verify_inner(&self, token: &str, allow_io: bool) -> Result<Option<VerifiedToken>> {
+    fn verify_inner(&self, token: &str, mode: Mode) -> Result<Option<VerifiedToken>> {
+        let allow_io = mode == Mode::Io;
         if token.len() > self.options.max_token_bytes {
             return Err(Error::new(
                 ErrorKind::TokenTooLarge,
@@ -300,6 +318,11 @@ impl Verifier {
                 } else {
                     match remote.peek_miss(keys.generation) {
                         MissPeek::Retry(fresh) => fresh,
+                        MissPeek::FetchNeeded
+                            if mode == Mode::AfterFetch && !remote.fetch_in_flight() =>
+                        {
+                            return Err(e);
+                        }
                         MissPeek::FetchNeeded => return Ok(None),
                         MissPeek::Final => return Err(e),
                     }
@@ -365,6 +388,18 @@ impl Verifier {
             },
         }
     }
+}
+
+/// How much a verification may do to reach its verdict.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Fetch keys (blocking): [`Verifier::verify`].
+    Io,
+    /// No I/O; `Ok(None)` when a fetch could change the verdict: [`Verifier::verify_cached`].
+    Cached,
+    /// No I/O, after a fetch the token waited for: a miss is final unless a fetch is in
+    /// flight ([`Verifier::verify_after_fetch`]).
+    AfterFetch,
 }
 
 /// Checks `options` against `source` and returns the algorithms accepted, after defaults.
