@@ -31,6 +31,13 @@ export declare class Verifier {
    */
   verify(token: string): Promise<VerifiedToken>
   /**
+   * A measurement aid for benchmarks: runs the core's `Verifier::verify` of `token`
+   * `count` times inside the native module (no result crosses into JavaScript) and returns
+   * how many were accepted. Its time per call beside `verifySync`'s is what the binding
+   * adds (`benches/node/verify.js` prints both).
+   */
+  benchCore(token: string, count: number): number
+  /**
    * Fetches the keys now (a start-up warm-up), whatever the cooldown; resolves when done.
    * A verifier with static keys resolves at once.
    */
@@ -94,10 +101,14 @@ export interface TokenScopes {
   scopes: Array<string>
 }
 
-/** A verified token: the core's `VerifiedTokenRecord` with the claims and header as objects. */
+/**
+ * A verified token: the core's `VerifiedTokenRecord` with the claims and header as objects.
+ *
+ * Members that are absent on the record are absent on the object.
+ */
 export interface VerifiedToken {
   /** How the token was verified: `"jwt"`, `"introspection"` or `"userinfo"`. */
-  source: string
+  source: 'jwt' | 'introspection' | 'userinfo'
   /** Every claim of the token (the JWT payload). */
   claims: Record<string, unknown>
   /** The protected header, for a JWT. */

@@ -7,12 +7,14 @@
 //! CLI crate's [`mcp_bearer_cli::run`].
 
 mod config;
+mod deliver;
 mod errors;
 mod verifier;
 
 use napi_derive::napi;
 
-pub use verifier::{JwksCacheEntry, Prefetch, TokenScopes, VerifiedToken, Verifier, VerifierInit};
+pub use deliver::VerifiedToken;
+pub use verifier::{JwksCacheEntry, Prefetch, TokenScopes, Verifier, VerifierInit};
 
 /// One stable error code with what a resource server answers for it.
 #[napi(object)]

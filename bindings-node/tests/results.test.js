@@ -1,0 +1,76 @@
+// The objects a verification answers with: plain, fresh on every call (a token seen again is
+// answered from what was built for it before, as a copy), with a `__proto__` claim kept as an
+// ordinary member, and the same object through every path.
+'use strict'
+
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const { Verifier } = require('..')
+const { ISSUER, AUDIENCE, es256Key, sign, jwksServer } = require('./support.js')
+
+function localVerifier(key, extra = {}) {
+  return new Verifier({ jwks: { keys: [key.jwk] }, issuers: [ISSUER], audiences: [AUDIENCE], ...extra })
+}
+
+test('a token verified again gets an equal, fresh object each time, on both paths', async () => {
+  const k = es256Key('k1')
+  const v = localVerifier(k)
+  const token = sign(k, { client_id: 'app', nested: { list: [1, { deep: 'x' }], n: null } })
+  const first = v.verifySync(token)
+  for (let i = 0; i < 5; i++) {
+    const again = i % 2 ? v.verifySync(token) : await v.verify(token)
+    assert.deepEqual(again, first)
+    assert.notEqual(again, first)
+    assert.notEqual(again.claims, first.claims)
+    assert.notEqual(again.claims.nested.list, first.claims.nested.list)
+    assert.equal(Object.getPrototypeOf(again), Object.prototype)
+    assert.equal(Object.getPrototypeOf(again.claims), Object.prototype)
+    // One caller changing its object changes nothing for the next.
+    again.claims.nested.list.push('changed')
+    again.scopes.length = 0
+    again.subject = 'mallory'
+  }
+  assert.deepEqual(v.verifySync(token), first)
+})
+
+test('a claim named __proto__ stays an ordinary member and never becomes the prototype', async () => {
+  const k = es256Key('k1')
+  const v = localVerifier(k)
+  // JSON.stringify of a literal with "__proto__" as a computed key writes it as a member.
+  const token = sign(k, { ['__proto__']: { polluted: true }, other: 1 })
+  for (let i = 0; i < 3; i++) {
+    const verified = i === 1 ? await v.verify(token) : v.verifySync(token)
+    assert.equal(Object.getPrototypeOf(verified.claims), Object.prototype)
+    assert.equal(verified.claims.polluted, undefined)
+    assert.ok(Object.prototype.hasOwnProperty.call(verified.claims, '__proto__'))
+    assert.deepEqual(Object.getOwnPropertyDescriptor(verified.claims, '__proto__').value, { polluted: true })
+    assert.equal({}.polluted, undefined)
+  }
+})
+
+test('more distinct repeated tokens than are kept still verify with their own claims', async () => {
+  const k = es256Key('k1')
+  const v = localVerifier(k)
+  const tokens = Array.from({ length: 600 }, (_, i) => sign(k, { jti: `t${i}` }))
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < tokens.length; i++) {
+      const verified = round === 1 ? await v.verify(tokens[i]) : v.verifySync(tokens[i])
+      assert.equal(verified.tokenId, `t${i}`)
+      assert.equal(verified.claims.jti, `t${i}`)
+    }
+  }
+})
+
+test('the verdict stays the core\'s: a remembered token whose key leaves the set is refused', async (t) => {
+  const k1 = es256Key('k1')
+  const k2 = es256Key('k2')
+  const server = await jwksServer([k1])
+  t.after(server.close)
+  const v = new Verifier({ jwksUrl: server.url, issuers: [ISSUER], audiences: [AUDIENCE], remoteJwks: { cooldown: 0 } })
+  const token = sign(k1, {})
+  for (let i = 0; i < 3; i++) assert.equal((await v.verify(token)).subject, 'alice')
+  // The provider drops k1; a token under k2 brings the new set in.
+  server.keys = [k2]
+  assert.equal((await v.verify(sign(k2, {}))).header.kid, 'k2')
+  await assert.rejects(v.verify(token), (e) => e.code === 'ERR_JWKS_NO_MATCHING_KEY')
+})
