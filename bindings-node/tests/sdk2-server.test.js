@@ -228,6 +228,22 @@ if (require.main === module) {
     })
     assert.equal(code, 0, stderr)
     assert.equal(stdout, 'passed', stderr)
+
+    // The ES module entry there: its SDK 1.x `import` finds nothing, so it falls back to 2.x.
+    const esm = [
+      "import { createJwtVerifier } from 'mcp-bearer'",
+      "import { OAuthError } from '@modelcontextprotocol/server'",
+      "const verifier = createJwtVerifier({ issuer: 'https://idp.example.com/', jwksUrl: 'http://127.0.0.1:9/jwks', audience: 'https://mcp.example.com/mcp' })",
+      'const error = await verifier.verifyAccessToken(\'opaque\').then(() => null, (e) => e)',
+      "process.stdout.write(JSON.stringify({ branded: error instanceof OAuthError, code: error.code, cause: error.cause.code }))",
+    ].join('\n')
+    const answer = await new Promise((resolve) => {
+      execFile(process.execPath, ['--input-type=module', '-e', esm], { cwd: app, timeout: 20000 }, (error, out, err) =>
+        resolve({ stdout: out, stderr: err, code: error ? error.code : 0 }),
+      )
+    })
+    assert.equal(answer.code, 0, answer.stderr)
+    assert.deepEqual(JSON.parse(answer.stdout), { branded: true, code: 'invalid_token', cause: 'ERR_TOKEN_OPAQUE' })
   })
 }
 
