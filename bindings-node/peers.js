@@ -107,8 +107,8 @@ function resolveInstalled(specifier) {
 function requireSdk2Errors() {
   const resolved = resolveInstalled(SDK2_SERVER)
   if (resolved === undefined) return null
-  const { OAuthError, OAuthErrorCode } = require(resolved)
-  return { OAuthError, OAuthErrorCode }
+  const { OAuthError } = require(resolved)
+  return { OAuthError }
 }
 
 /**
@@ -170,6 +170,17 @@ function toStrings(value) {
   return (Array.isArray(value) ? value : [value]).map(String)
 }
 
+/**
+ * `claims` with `sub` added: mcp-use 2.x's createJwtVerifier requires `sub` (jose's
+ * `requiredClaims: ['exp', 'sub']`; the core always requires `exp`). A value that is not a
+ * list goes to the core unchanged, which refuses it with `ERR_INVALID_CONFIG`.
+ */
+function withSub(claims) {
+  if (claims === undefined || claims === null) return ['sub']
+  if (!Array.isArray(claims)) return claims
+  return claims.includes('sub') ? claims : ['sub', ...claims]
+}
+
 function urlOrUndefined(text) {
   try {
     return new URL(text)
@@ -209,9 +220,7 @@ function createJwtVerifier(options) {
     ...(jwksUrl ? { jwksUrl: String(jwksUrl), issuers: [String(issuer)] } : { discoveryIssuer: String(issuer) }),
     ...(audiences.length > 0 ? { audiences } : { dangerousAcceptAnyAudience: true }),
     algorithms,
-    // mcp-use 2.x's createJwtVerifier requires `sub` (jose's `requiredClaims: ['exp', 'sub']`;
-    // the core always requires `exp`): so does this one, with any claims the caller adds.
-    requiredClaims: [...new Set(['sub', ...toStrings(requiredClaims), ...toStrings(requiredClaimsSnake)])],
+    requiredClaims: withSub(requiredClaims ?? requiredClaimsSnake),
     ...rest,
   })
   let factory

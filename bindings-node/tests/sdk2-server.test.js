@@ -167,6 +167,12 @@ if (require.main === module) {
         assert.equal(error.reason, 'missing')
         return true
       })
+      // Claims the caller requires come on top of `sub`.
+      const withEmail = createJwtVerifier({ issuer: issuer.issuer, jwksUrl: issuer.jwks_uri, audience: issuer.resource, requiredClaims: ['email'], errors: { OAuthError } })
+      assert.equal((await withEmail.verifyAccessToken(await issuer.mint({ email: 'a@example.com' }))).extra.payload.email, 'a@example.com')
+      await assert.rejects(withEmail.verifyAccessToken(await issuer.mint({})), { code: 'invalid_token', claim: 'email' })
+      await assert.rejects(withEmail.verifyAccessToken(await issuer.mint({ email: 'a@example.com', sub: null })), { code: 'invalid_token', claim: 'sub' })
+
       await assert.rejects(verifier.verifyAccessToken(await issuer.mint({ scope: 'tools:read' })), (error) => {
         assert.equal(error.code, 'insufficient_scope')
         assert.deepEqual(error.requiredScopes, ['tools:call'])
