@@ -10,15 +10,22 @@ export const { Verifier, allErrors, runCli } = binding
 export const { jwksVerifier } = peers
 
 /**
- * `createJwtVerifier` of peers.js, whose `errors` default here is the SDK's ES module copy
+ * `createJwtVerifier` of peers.js, whose `errors` default here is the SDK 1.x ES module copy
  * (`import`ed, as an ES module application loads it): Node keeps separate classes for the
- * SDK's `import` and `require` entries, and `requireBearerAuth` matches with `instanceof`.
+ * SDK's `import` and `require` entries, and SDK 1.x's `requireBearerAuth` matches with
+ * `instanceof`. Without SDK 1.x, SDK 2.x's `OAuthError`, whose brand matches across copies.
  */
 export function createJwtVerifier(options) {
   const errors = options && options.errors
   return peers.createJwtVerifier({
     ...options,
-    errors: errors ?? (() => import('@modelcontextprotocol/sdk/server/auth/errors.js')),
+    errors:
+      errors ??
+      (() =>
+        import('@modelcontextprotocol/sdk/server/auth/errors.js').catch((error) => {
+          if (error && error.code === 'ERR_MODULE_NOT_FOUND') return peers.requireSdk2Errors()
+          throw error
+        })),
   })
 }
 

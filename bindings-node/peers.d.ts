@@ -34,6 +34,11 @@ export interface AuthInfo {
   expiresAt?: number
   /** The matched audience, when it is a URL. */
   resource?: URL
+  /**
+   * SDK 2.x: the protected resource metadata URL. Never set by this verifier (SDK 2.x's
+   * bearer-auth helpers add their `resourceMetadataUrl`).
+   */
+  resourceMetadataUrl?: string
   /** `payload` and `claims` (the JWT payload), `header`, `sub`, `keyThumbprint`. */
   extra?: Record<string, unknown>
 }
@@ -44,7 +49,7 @@ export interface OAuthTokenVerifier {
   verifyAccessToken(token: string): Promise<AuthInfo>
 }
 
-/** The SDK's error classes `createJwtVerifier` throws. */
+/** SDK 1.x's error classes `createJwtVerifier` throws (`@modelcontextprotocol/sdk/server/auth/errors.js`). */
 export interface SdkErrorClasses {
   /** 401 with `WWW-Authenticate` under `requireBearerAuth`. */
   InvalidTokenError: new (message: string) => Error
@@ -52,6 +57,18 @@ export interface SdkErrorClasses {
   InsufficientScopeError: new (message: string) => Error
   /** 500 under `requireBearerAuth` (the SDK has no 503). */
   ServerError: new (message: string) => Error
+}
+
+/**
+ * SDK 2.x's error class `createJwtVerifier` throws (`OAuthError` of `@modelcontextprotocol/server`
+ * or `/client`, either module format: 2.x brands it, so every copy recognizes the others').
+ * Thrown as `new OAuthError(code, message)` with `code` `invalid_token` (401 with
+ * `WWW-Authenticate` under `requireBearerAuth`), `insufficient_scope` (403 with it) or
+ * `server_error` (500: the SDK has no 503).
+ */
+export interface Sdk2ErrorClasses {
+  /** The class; recognized by its static `isInstance`, which SDK 1.x's `OAuthError` lacks. */
+  OAuthError: (new (code: string, message: string) => Error) & { isInstance(value: unknown): boolean }
 }
 
 /** Options of `createJwtVerifier`; any other member goes to the core's `VerifierConfig`. */
@@ -70,19 +87,35 @@ export interface JwtVerifierOptions {
   /** The accepted algorithms. Defaults to the core's asymmetric algorithms. */
   algorithms?: string[]
   /**
-   * The SDK's error classes, or a function returning them (or a Promise of them). Defaults
-   * to `@modelcontextprotocol/sdk/server/auth/errors.js` resolved from the current directory
-   * (`require` from CommonJS, `import` from the ES module entry).
+   * The SDK's error classes (an object or module namespace holding SDK 1.x's three classes,
+   * else SDK 2.x's `OAuthError`), or a function returning them (or a Promise of them).
+   * Defaults to SDK 1.x's `@modelcontextprotocol/sdk/server/auth/errors.js` when it is
+   * installed (`require`d from the current directory, then this package, from CommonJS;
+   * `import`ed from this package's location from the ES module entry), else SDK 2.x's
+   * `OAuthError` from `@modelcontextprotocol/server` (same places, `require`d). With both
+   * SDKs installed and 2.x's `requireBearerAuth` in use, pass `errors: { OAuthError }`.
    */
-  errors?: SdkErrorClasses | (() => SdkErrorClasses | Promise<SdkErrorClasses>)
+  errors?:
+    | SdkErrorClasses
+    | Sdk2ErrorClasses
+    | (() => SdkErrorClasses | Sdk2ErrorClasses | Promise<SdkErrorClasses | Sdk2ErrorClasses>)
   /** Accept any audience when neither `audience` nor `resource` is set. Defaults to `false`. */
   dangerousAcceptAnyAudience?: boolean
+  /**
+   * Claims the token must carry, besides `sub` and `exp`, which are always required (as in
+   * mcp-use 2.x). Defaults to none.
+   */
+  requiredClaims?: string[]
   /** Any other member of the core's `VerifierConfig` (camelCase). */
   [option: string]: unknown
 }
 
 /**
  * The MCP TypeScript SDK's `OAuthTokenVerifier` (mcp-use 2.x's `createJwtVerifier`) over a
- * native `Verifier`.
+ * native `Verifier`. A token without `sub` is refused (`invalid_token`), as in mcp-use 2.x.
+ * Failures are the SDK's own errors (SDK 1.x's classes or SDK 2.x's `OAuthError`: see
+ * `errors`), with the core error as `cause` and its `claim`, `reason`, `expected`, `actual`,
+ * `httpStatus`, `oauthError` and `requiredScopes` copied on; its `code` too for SDK 1.x
+ * (SDK 2.x's `code` is the OAuth error code, so the core's is `cause.code` there).
  */
 export declare function createJwtVerifier(options: JwtVerifierOptions): OAuthTokenVerifier

@@ -35,9 +35,9 @@ function joseName(code) {
 // The fields of a core error copied onto the errors thrown by the drop-ins.
 const FIELDS = ['code', 'claim', 'reason', 'expected', 'actual', 'httpStatus', 'oauthError', 'requiredScopes']
 
-function copyFields(target, source) {
+function copyFields(target, source, skip) {
   for (const field of FIELDS) {
-    if (source != null && source[field] !== undefined) target[field] = source[field]
+    if (field !== skip && source != null && source[field] !== undefined) target[field] = source[field]
   }
   return target
 }
@@ -83,39 +83,102 @@ function jwksVerifier(config) {
   }
 }
 
-const SDK_ERRORS = '@modelcontextprotocol/sdk/server/auth/errors.js'
+const SDK1_ERRORS = '@modelcontextprotocol/sdk/server/auth/errors.js'
+const SDK2_SERVER = '@modelcontextprotocol/server'
 
-/**
- * The SDK 1.x error classes of the copy the application installed: resolved from the
- * current directory first (the application's own `node_modules`), then from this package.
- */
-function requireSdkErrors() {
+/** `specifier` resolved from the current directory (the application's), then from this package. */
+function resolveInstalled(specifier) {
   for (const base of [process.cwd(), __dirname]) {
-    let resolved
     try {
-      resolved = require.resolve(SDK_ERRORS, { paths: [base] })
+      return require.resolve(specifier, { paths: [base] })
     } catch {
       continue
     }
-    return require(resolved)
   }
+  return undefined
+}
+
+/**
+ * SDK 2.x's `OAuthError`, `require`d from `@modelcontextprotocol/server` (current directory,
+ * then this package), or `null` when it is not installed. Any copy will do: 2.x brands its
+ * errors (`Symbol.hasInstance`), so an `OAuthError` of one copy or module format is an
+ * `instanceof` the `OAuthError` of every other.
+ */
+function requireSdk2Errors() {
+  const resolved = resolveInstalled(SDK2_SERVER)
+  if (resolved === undefined) return null
+  const { OAuthError } = require(resolved)
+  return { OAuthError }
+}
+
+/**
+ * The error classes of the SDK the application installed: SDK 1.x's
+ * `@modelcontextprotocol/sdk/server/auth/errors.js` when it resolves (current directory, then
+ * this package), else SDK 2.x's `OAuthError` from `@modelcontextprotocol/server`.
+ */
+function requireSdkErrors() {
+  const v1 = resolveInstalled(SDK1_ERRORS)
+  if (v1 !== undefined) return require(v1)
+  const v2 = requireSdk2Errors()
+  if (v2 !== null) return v2
   throw new Error(
-    `createJwtVerifier: cannot find ${SDK_ERRORS} (install @modelcontextprotocol/sdk 1.x, or pass its classes as the \`errors\` option)`,
+    `createJwtVerifier: cannot find ${SDK1_ERRORS} (SDK 1.x) nor ${SDK2_SERVER} (SDK 2.x); install the SDK your server uses, or pass its classes as the \`errors\` option`,
   )
 }
 
-function checkErrorClasses(errors) {
-  for (const name of ['InvalidTokenError', 'InsufficientScopeError', 'ServerError']) {
-    if (typeof (errors && errors[name]) !== 'function') {
-      throw new TypeError(`createJwtVerifier: errors.${name} must be the SDK's error class`)
+const SDK1_CLASSES = ['InvalidTokenError', 'InsufficientScopeError', 'ServerError']
+
+/**
+ * `(httpStatus, description) => Error` building the SDK's own error for a core failure: SDK
+ * 1.x's `InvalidTokenError` / `InsufficientScopeError` / `ServerError` when `errors` holds
+ * all three, else SDK 2.x's `new OAuthError(code, description)` when it holds a 2.x
+ * `OAuthError` (told from 1.x's base class of the same name by 2.x's static `isInstance`).
+ */
+function errorFactory(errors) {
+  if (errors && SDK1_CLASSES.every((name) => typeof errors[name] === 'function')) {
+    return (status, description) => {
+      const error =
+        status === 401
+          ? new errors.InvalidTokenError(description || 'Invalid token')
+          : status === 403
+            ? new errors.InsufficientScopeError(description || 'Insufficient scope')
+            : new errors.ServerError(description || 'The token could not be verified now')
+      return { error, keepCode: false }
     }
   }
-  return errors
+  const OAuthError = errors && errors.OAuthError
+  if (typeof OAuthError === 'function' && typeof OAuthError.isInstance === 'function') {
+    // The RFC 6750 / RFC 6749 codes, which are also the values of 2.x's `OAuthErrorCode`.
+    return (status, description) => {
+      const error =
+        status === 401
+          ? new OAuthError('invalid_token', description || 'Invalid token')
+          : status === 403
+            ? new OAuthError('insufficient_scope', description || 'Insufficient scope')
+            : new OAuthError('server_error', description || 'The token could not be verified now')
+      // 2.x's `code` is the OAuth error code its middleware answers with: it stays.
+      return { error, keepCode: true }
+    }
+  }
+  throw new TypeError(
+    "createJwtVerifier: errors must hold the SDK's classes: SDK 1.x errors.InvalidTokenError, errors.InsufficientScopeError and errors.ServerError, or SDK 2.x errors.OAuthError",
+  )
 }
 
 function toStrings(value) {
   if (value === undefined || value === null || value === '') return []
   return (Array.isArray(value) ? value : [value]).map(String)
+}
+
+/**
+ * `claims` with `sub` added: mcp-use 2.x's createJwtVerifier requires `sub` (jose's
+ * `requiredClaims: ['exp', 'sub']`; the core always requires `exp`). A value that is not a
+ * list goes to the core unchanged, which refuses it with `ERR_INVALID_CONFIG`.
+ */
+function withSub(claims) {
+  if (claims === undefined || claims === null) return ['sub']
+  if (!Array.isArray(claims)) return claims
+  return claims.includes('sub') ? claims : ['sub', ...claims]
 }
 
 function urlOrUndefined(text) {
@@ -128,9 +191,10 @@ function urlOrUndefined(text) {
 
 /**
  * The MCP TypeScript SDK's `OAuthTokenVerifier` over the native `Verifier`:
- * `verifyAccessToken(token)` resolves to an `AuthInfo` or rejects with the SDK's own
- * `InvalidTokenError` (401), `InsufficientScopeError` (403) or `ServerError` (key fetch
- * outages; the SDK has no 503).
+ * `verifyAccessToken(token)` resolves to an `AuthInfo` or rejects with the SDK's own errors:
+ * SDK 1.x `InvalidTokenError` (401), `InsufficientScopeError` (403) or `ServerError` (key
+ * fetch outages; the SDK has no 503), or SDK 2.x `OAuthError` with `invalid_token`,
+ * `insufficient_scope` or `server_error`. `sub` is required, as in mcp-use 2.x.
  */
 function createJwtVerifier(options) {
   const {
@@ -141,6 +205,8 @@ function createJwtVerifier(options) {
     algorithms,
     errors,
     dangerousAcceptAnyAudience,
+    requiredClaims,
+    required_claims: requiredClaimsSnake,
     ...rest
   } = options || {}
   if (!issuer) throw new Error('createJwtVerifier: issuer is required')
@@ -154,15 +220,16 @@ function createJwtVerifier(options) {
     ...(jwksUrl ? { jwksUrl: String(jwksUrl), issuers: [String(issuer)] } : { discoveryIssuer: String(issuer) }),
     ...(audiences.length > 0 ? { audiences } : { dangerousAcceptAnyAudience: true }),
     algorithms,
+    requiredClaims: withSub(requiredClaims ?? requiredClaimsSnake),
     ...rest,
   })
-  let classes
-  async function errorClasses() {
-    if (classes === undefined) {
+  let factory
+  async function sdkError() {
+    if (factory === undefined) {
       const given = typeof errors === 'function' ? await errors() : errors
-      classes = checkErrorClasses(given === undefined || given === null ? requireSdkErrors() : given)
+      factory = errorFactory(given === undefined || given === null ? requireSdkErrors() : given)
     }
-    return classes
+    return factory
   }
   return {
     async verifyAccessToken(token) {
@@ -170,18 +237,9 @@ function createJwtVerifier(options) {
       try {
         verified = await verifier.verify(token)
       } catch (error) {
-        const sdk = await errorClasses()
-        const status = error && error.httpStatus
-        const description = (error && error.publicDescription) || undefined
-        let converted
-        if (status === 401) {
-          converted = new sdk.InvalidTokenError(description || 'Invalid token')
-        } else if (status === 403) {
-          converted = new sdk.InsufficientScopeError(description || 'Insufficient scope')
-        } else {
-          converted = new sdk.ServerError(description || 'The token could not be verified now')
-        }
-        copyFields(converted, error)
+        const make = await sdkError()
+        const { error: converted, keepCode } = make(error && error.httpStatus, (error && error.publicDescription) || undefined)
+        copyFields(converted, error, keepCode ? 'code' : undefined)
         converted.cause = error
         throw converted
       }
@@ -204,4 +262,4 @@ function createJwtVerifier(options) {
   }
 }
 
-module.exports = { jwksVerifier, createJwtVerifier, joseName }
+module.exports = { jwksVerifier, createJwtVerifier, joseName, requireSdk2Errors }
