@@ -6,12 +6,20 @@
 //! ([`errors`]), and the asynchronous plumbing lives in [`verifier`]. The command line is the
 //! CLI crate's [`mcp_bearer_cli::run`].
 
+mod claims;
 mod config;
 mod errors;
+mod metadata;
+mod oauth;
+mod state;
 mod verifier;
 
 use napi_derive::napi;
 
+pub use claims::*;
+pub use metadata::*;
+pub use oauth::*;
+pub use state::*;
 pub use verifier::{JwksCacheEntry, Prefetch, TokenScopes, VerifiedToken, Verifier, VerifierInit};
 
 /// One stable error code with what a resource server answers for it.
