@@ -34,7 +34,10 @@ export interface AuthInfo {
   expiresAt?: number
   /** The matched audience, when it is a URL. */
   resource?: URL
-  /** `payload` and `claims` (the JWT payload), `header`, `sub`, `keyThumbprint`. */
+  /**
+   * `payload` and `claims` (the JWT payload), `header`, `sub`, `keyThumbprint`, and
+   * `userInfo` (the claims read with the `claimMapping` option, on first access).
+   */
   extra?: Record<string, unknown>
 }
 
@@ -75,6 +78,12 @@ export interface JwtVerifierOptions {
    * (`require` from CommonJS, `import` from the ES module entry).
    */
   errors?: SdkErrorClasses | (() => SdkErrorClasses | Promise<SdkErrorClasses>)
+  /**
+   * How `extra.userInfo` is read from the claims: a preset name (`'entra'`, `'cognito'`,
+   * `'supabase'`, …), a preset object or a custom mapping, as `userInfo` takes. Defaults to
+   * the OpenID Connect mapping.
+   */
+  claimMapping?: string | Record<string, unknown>
   /** Accept any audience when neither `audience` nor `resource` is set. Defaults to `false`. */
   dangerousAcceptAnyAudience?: boolean
   /** Any other member of the core's `VerifierConfig` (camelCase). */
