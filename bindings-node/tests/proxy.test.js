@@ -384,6 +384,16 @@ test('token responses: GitHub\'s form encoding, errors without an OAuth body, an
   const restored = new UpstreamTokens({ accessToken: 'at3', tokenType: 'Bearer', refreshToken: 'rt3', expiresAt: 10 })
   assert.equal(restored.needsRefresh(0), true)
 
+  // An RFC 8693 answer: the issued token's type.
+  const exchanged = parseTokenResponse({
+    status: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: new TextEncoder().encode('{"access_token":"xt","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"N_A"}'),
+  })
+  assert.equal(exchanged.issuedTokenType, 'urn:ietf:params:oauth:token-type:access_token')
+  assert.equal(exchanged.tokenType, 'N_A')
+  assert.equal(exchanged.expiresIn, null)
+  assert.equal(exchanged.expiresAt(1000), null)
   assert.throws(() => parseTokenResponse({ status: 500, headers: { 'content-type': 'text/html' }, body: '<html>oops</html>' }), (e) => e.code === 'ERR_OAUTH_UPSTREAM' && e.httpStatus === 502)
   assert.throws(() => parseTokenResponse({ status: 200, body: '{"token_type":"Bearer"}' }), { code: 'ERR_OAUTH_UPSTREAM' })
   assert.throws(
