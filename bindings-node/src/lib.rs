@@ -11,7 +11,9 @@ mod config;
 mod errors;
 mod metadata;
 mod oauth;
+mod registration;
 mod state;
+mod tokens;
 mod verifier;
 
 use napi_derive::napi;
@@ -19,7 +21,9 @@ use napi_derive::napi;
 pub use claims::*;
 pub use metadata::*;
 pub use oauth::*;
+pub use registration::*;
 pub use state::*;
+pub use tokens::*;
 pub use verifier::{JwksCacheEntry, Prefetch, TokenScopes, VerifiedToken, Verifier, VerifierInit};
 
 /// One stable error code with what a resource server answers for it.
