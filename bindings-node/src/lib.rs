@@ -4,7 +4,9 @@
 //! [`mcp_bearer::Verifier::from_config`] from the caller's object (camelCase names turned into
 //! the core's snake_case ones, nothing else), errors are mapped in one file
 //! ([`errors`]), and the asynchronous plumbing lives in [`verifier`]. The command line is the
-//! CLI crate's [`mcp_bearer_cli::run`].
+//! CLI crate's [`mcp_bearer_cli::run`]. The core's user info ([`claims`]), OAuth proxy values
+//! ([`oauth`], [`tokens`], [`registration`], [`state`]) and metadata documents ([`metadata`])
+//! are plain functions and classes over the core's types.
 
 mod claims;
 mod config;
