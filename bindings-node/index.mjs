@@ -7,6 +7,10 @@ const binding = require('./index.js')
 const peers = require('./peers.js')
 
 export const { Verifier, allErrors, runCli } = binding
+export const { userInfo, claimMapping, entraIssuers, entraAudiences, entraTenantFromIssuer, supabaseIssuer, SUPABASE_AUDIENCE, cognitoIssuer } = binding
+export const { HttpRequest, authorizationUrl, tokenRequest, TokenResponse, parseTokenResponse, UpstreamTokens, RedirectUriPolicy, registerClient } = binding
+export const { StateKey, SealedState, OpenedState, sealState, openState, PkceVerifier, checkPkceChallenge, verifyPkce, randomState, randomNonce } = binding
+export const { protectedResourceMetadata, authorizationServerMetadata, protectedResourceMetadataUrl, authorizationServerMetadataUrl, wwwAuthenticate, bearerToken } = binding
 export const { jwksVerifier } = peers
 
 /**

@@ -39,7 +39,10 @@ export interface AuthInfo {
    * bearer-auth helpers add their `resourceMetadataUrl`).
    */
   resourceMetadataUrl?: string
-  /** `payload` and `claims` (the JWT payload), `header`, `sub`, `keyThumbprint`. */
+  /**
+   * `payload` and `claims` (the JWT payload), `header`, `sub`, `keyThumbprint`, and
+   * `userInfo` (the claims read with the `claimMapping` option, on first access).
+   */
   extra?: Record<string, unknown>
 }
 
@@ -99,6 +102,12 @@ export interface JwtVerifierOptions {
     | SdkErrorClasses
     | Sdk2ErrorClasses
     | (() => SdkErrorClasses | Sdk2ErrorClasses | Promise<SdkErrorClasses | Sdk2ErrorClasses>)
+  /**
+   * How `extra.userInfo` is read from the claims: a preset name (`'entra'`, `'cognito'`,
+   * `'supabase'`, …), a preset object or a custom mapping, as `userInfo` takes. Defaults to
+   * the OpenID Connect mapping.
+   */
+  claimMapping?: string | Record<string, unknown>
   /** Accept any audience when neither `audience` nor `resource` is set. Defaults to `false`. */
   dangerousAcceptAnyAudience?: boolean
   /**

@@ -4,7 +4,7 @@
 // error classes.
 'use strict'
 
-const { Verifier } = require('./index.js')
+const { Verifier, userInfo, claimMapping: checkClaimMapping } = require('./index.js')
 
 // jose's error class name for each of the core's codes (the core took its codes from jose),
 // for mcp-use's `JWKS verification failed: <Name>: <message>`. A code jose has no class for
@@ -207,9 +207,12 @@ function createJwtVerifier(options) {
     dangerousAcceptAnyAudience,
     requiredClaims,
     required_claims: requiredClaimsSnake,
+    claimMapping,
     ...rest
   } = options || {}
   if (!issuer) throw new Error('createJwtVerifier: issuer is required')
+  // A mapping the core does not read throws here, not at the first request.
+  if (claimMapping !== undefined && claimMapping !== null) checkClaimMapping(claimMapping)
   const audiences = [...toStrings(audience), ...toStrings(resource && String(resource))]
   if (audiences.length === 0 && dangerousAcceptAnyAudience !== true) {
     throw new Error(
@@ -256,6 +259,12 @@ function createJwtVerifier(options) {
           header: verified.header,
           sub: verified.subject,
           keyThumbprint: verified.keyThumbprint,
+          // Read with `claimMapping` on first access, then kept as a plain property.
+          get userInfo() {
+            const value = userInfo(verified.claims, claimMapping)
+            Object.defineProperty(this, 'userInfo', { value, enumerable: true })
+            return value
+          },
         },
       }
     },

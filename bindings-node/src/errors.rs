@@ -72,3 +72,9 @@ pub(crate) fn panicked() -> napi::Error {
         "mcp-bearer: internal error (a panic was caught at the Node boundary; please report it)",
     )
 }
+
+/// The core's `ERR_INVALID_CONFIG` for an argument this binding could not hand to the core
+/// (the wrong shape), with a message that says what to pass.
+pub(crate) fn invalid_config(message: impl Into<String>) -> mcp_bearer::Error {
+    mcp_bearer::Error::new(mcp_bearer::ErrorKind::InvalidConfig, message)
+}

@@ -4,16 +4,30 @@
 //! [`mcp_bearer::Verifier::from_config`] from the caller's object (camelCase names turned into
 //! the core's snake_case ones, nothing else), errors are mapped in one file
 //! ([`errors`]), and the asynchronous plumbing lives in [`verifier`]. The command line is the
-//! CLI crate's [`mcp_bearer_cli::run`].
+//! CLI crate's [`mcp_bearer_cli::run`]. The core's user info ([`claims`]), OAuth proxy values
+//! ([`oauth`], [`tokens`], [`registration`], [`state`]) and metadata documents ([`metadata`])
+//! are plain functions and classes over the core's types.
 
+mod claims;
 mod config;
 mod deliver;
 mod errors;
+mod metadata;
+mod oauth;
+mod registration;
+mod state;
+mod tokens;
 mod verifier;
 
 use napi_derive::napi;
 
+pub use claims::*;
 pub use deliver::VerifiedToken;
+pub use metadata::*;
+pub use oauth::*;
+pub use registration::*;
+pub use state::*;
+pub use tokens::*;
 pub use verifier::{JwksCacheEntry, Prefetch, TokenScopes, Verifier, VerifierInit};
 
 /// One stable error code with what a resource server answers for it.

@@ -41,3 +41,26 @@ test('a verifier built from an ES module verifies', () => {
   })
   assert.throws(() => v.verifySync('not-a-jwt'), { code: 'ERR_TOKEN_OPAQUE' })
 })
+
+test('the user info, OAuth proxy, state and metadata API is exported by name', async () => {
+  const names = {
+    function: [
+      'userInfo', 'claimMapping', 'entraIssuers', 'entraAudiences', 'entraTenantFromIssuer', 'supabaseIssuer', 'cognitoIssuer',
+      'authorizationUrl', 'tokenRequest', 'parseTokenResponse', 'registerClient',
+      'sealState', 'openState', 'checkPkceChallenge', 'verifyPkce', 'randomState', 'randomNonce',
+      'protectedResourceMetadata', 'authorizationServerMetadata', 'protectedResourceMetadataUrl', 'authorizationServerMetadataUrl',
+      'wwwAuthenticate', 'bearerToken',
+      'HttpRequest', 'TokenResponse', 'UpstreamTokens', 'RedirectUriPolicy', 'StateKey', 'SealedState', 'OpenedState', 'PkceVerifier',
+    ],
+    string: ['SUPABASE_AUDIENCE'],
+  }
+  for (const [type, list] of Object.entries(names)) {
+    for (const name of list) assert.equal(typeof esm[name], type, `${name} is not exported as a ${type}`)
+  }
+  const { StateKey, sealState, openState, PkceVerifier, wwwAuthenticate } = await import('mcp-bearer')
+  const key = StateKey.generate()
+  const pkce = PkceVerifier.generate()
+  const sealed = sealState({ clientId: 'c', redirectUri: 'http://127.0.0.1/cb', codeChallenge: pkce.challenge, codeChallengeMethod: 'S256' }, key)
+  assert.equal(openState(sealed.value, key).state.clientId, 'c')
+  assert.equal(wwwAuthenticate({ resourceMetadata: 'https://m/.well-known/oauth-protected-resource' }).status, 401)
+})
