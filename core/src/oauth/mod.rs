@@ -21,9 +21,12 @@
 //! `Debug` redacts them, and never appear in error messages.
 
 mod client_auth;
+mod client_metadata;
+mod consent;
 mod dcr;
 mod pkce;
 mod redirect;
+mod registration;
 mod request;
 mod response;
 mod secret;
@@ -35,13 +38,25 @@ mod upstream;
 /// for the OAuth code that answers with it.
 pub use crate::error::OAuthErrorResponse;
 pub use client_auth::ClientAuth;
+pub use client_metadata::{
+    CLIENT_METADATA_CACHE_ENTRIES_RANGE, CLIENT_METADATA_CACHE_TTL_RANGE,
+    CLIENT_METADATA_MAX_BYTES_RANGE, CLIENT_METADATA_TIMEOUT_RANGE, ClientMetadataDocument,
+    ClientMetadataOptions, ClientMetadataResolver, DEFAULT_CLIENT_METADATA_CACHE_ENTRIES,
+    DEFAULT_CLIENT_METADATA_CACHE_TTL, DEFAULT_CLIENT_METADATA_MAX_BYTES,
+    DEFAULT_CLIENT_METADATA_MAX_CACHE_TTL, DEFAULT_CLIENT_METADATA_TIMEOUT,
+    MAX_CLIENT_ID_URL_BYTES,
+};
+pub use consent::{ClientVerification, Consent, ProxyClient};
 pub use dcr::{
     ClientRegistration, ClientRegistrationRequest, MAX_REDIRECT_URIS, MAX_REGISTRATION_BYTES,
 };
 pub use pkce::{PKCE_METHOD_S256, PkceChallenge, PkceVerifier, random_nonce, random_state};
 pub use redirect::{DEFAULT_PRIVATE_USE_SCHEMES, RedirectUriPolicy};
+pub use registration::{
+    MAX_SEALED_CLIENT_ID_BYTES, REGISTRATION_TTL_RANGE, RegisteredClient, SealedRegistrationOptions,
+};
 pub use request::AuthorizationRequest;
-pub use response::TokenResponse;
+pub use response::{TokenResponse, check_authorization_response_issuer};
 pub use secret::{ClientSecret, SecretString};
 pub use state::{
     DEFAULT_STATE_TTL, DEFAULT_STATE_TTL_SECS, MAX_SEALED_STATE_BYTES, OpenedState, ProxyState,
