@@ -58,7 +58,8 @@ pub enum ProxyClient {
 impl ProxyClient {
     /// Identifies the client behind `client_id`: an `http(s)` URL is a client id metadata
     /// document, resolved by `documents` (none: this server does not accept them); anything
-    /// else must be a client id sealed under `key`, opened at `now` (Unix seconds).
+    /// else must be a client id sealed under `key`, opened at `now` (Unix seconds). A host
+    /// that also keeps a pre-registered client id compares it before calling this.
     ///
     /// # Errors
     /// [`ErrorKind::OAuthInvalidClient`] (`invalid_client`), with a `reason` naming the check

@@ -1,21 +1,29 @@
-//! The OAuth proxy and token requests, as values: nothing here does I/O or reads the clock.
+//! The OAuth proxy and token requests, as values: nothing here does I/O or reads the clock,
+//! except [`ClientMetadataResolver`], which fetches client id metadata documents through a
+//! [`crate::net::Fetch`] and caches them by its [`crate::clock::Clock`].
 //!
 //! For identity providers without dynamic client registration (Google, GitHub, Okta, Entra,
 //! plain Auth0) the MCP server fronts them as an authorization server of its own:
 //!
-//! 1. An MCP client registers: [`ClientRegistration::for_pre_registered_client`] answers
-//!    with the proxy's client id after checking the redirect URIs with a
-//!    [`RedirectUriPolicy`].
-//! 2. The client sends the user to the proxy's authorize endpoint: the proxy checks the
-//!    redirect URI and the PKCE challenge ([`PkceChallenge::from_request`]), seals the
-//!    request into a [`ProxyState`] ([`ProxyState::seal`]) and redirects the browser to the
-//!    upstream with an [`AuthorizationRequest`] carrying the sealed state and the upstream
-//!    leg's own PKCE challenge and nonce.
+//! 1. An MCP client identifies itself: with a client id metadata document URL as its
+//!    client id (nothing to do beforehand), or by registering: [`ClientRegistration::sealed`]
+//!    answers with a client id of its own that seals its redirect URIs
+//!    ([`ClientRegistration::for_pre_registered_client`] with the one pre-registered id),
+//!    after checking them with a [`RedirectUriPolicy`].
+//! 2. The client sends the user to the proxy's authorize endpoint: [`ProxyClient::identify`]
+//!    finds the client (`invalid_client` otherwise), [`ProxyClient::authorize`] checks the
+//!    redirect URI against the client's own list and gives the [`Consent`] to show; the
+//!    proxy checks the PKCE challenge ([`PkceChallenge::from_request`]), seals the request
+//!    into a [`ProxyState`] ([`ProxyState::seal`]) and redirects the browser to the upstream
+//!    with an [`AuthorizationRequest`] carrying the sealed state and the upstream leg's own
+//!    PKCE challenge and nonce.
 //! 3. The upstream sends the browser back: [`ProxyState::open`] rejects tampered, foreign
-//!    or expired states; a [`TokenRequest`] redeems the upstream code with the derived
-//!    verifier; [`TokenResponse::parse`] reads the answer, relaying upstream OAuth errors
-//!    with their status ([`OAuthErrorResponse`]).
-//! 4. The proxy sends the client back with [`ProxyState::client_redirect_url`].
+//!    or expired states; [`check_authorization_response_issuer`] its `iss` (RFC 9207); a
+//!    [`TokenRequest`] redeems the upstream code with the derived verifier;
+//!    [`TokenResponse::parse`] reads the answer, relaying upstream OAuth errors with their
+//!    status ([`OAuthErrorResponse`]).
+//! 4. The proxy sends the client back with [`ProxyState::client_redirect_url`], which
+//!    always carries the proxy's `iss`.
 //!
 //! Secrets (client secrets, tokens, codes, verifiers, the state key) live in types whose
 //! `Debug` redacts them, and never appear in error messages.
