@@ -32,7 +32,8 @@ pub enum ClientVerification {
 /// registration): escape it when rendering. Serializes with these snake_case names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Consent {
-    /// The client id of the request (for a verified URL, the document's URL).
+    /// The client id of the request: for a verified URL, the document's URL (show its
+    /// host); for a sealed registration, an opaque value not worth showing.
     pub client_id: String,
     /// The client's name, if it gave one.
     pub client_name: Option<String>,
