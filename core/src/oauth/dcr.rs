@@ -163,6 +163,7 @@ impl ClientRegistration {
         now: u64,
         options: &SealedRegistrationOptions,
     ) -> Result<Self> {
+        options.validate()?;
         let (grant_types, response_types) = check_request(request, policy)?;
         let client_id = super::registration::seal(request, key, now, options)?;
         Ok(ClientRegistration {
