@@ -36,7 +36,7 @@ export type ErrorCode =
   | 'ERR_INSUFFICIENT_SCOPE'
   /** no bearer token was sent (HTTP 401) */
   | 'ERR_TOKEN_MISSING'
-  /** a malformed `Authorization` header (HTTP 400) */
+  /** a malformed `Authorization` header, or an OAuth request the proxy refuses (a redirect URI the client did not register, a mismatched `iss`); `reason` says which (HTTP 400) */
   | 'ERR_INVALID_REQUEST'
   /** the verifier or client is misconfigured (HTTP 500) */
   | 'ERR_INVALID_CONFIG'
@@ -56,3 +56,5 @@ export type ErrorCode =
   | 'ERR_TOKEN_INACTIVE'
   /** the introspection or userinfo endpoint could not be asked or answered nonsense (HTTP 503) */
   | 'ERR_INTROSPECTION_FAILED'
+  /** the OAuth proxy cannot identify the client: its metadata document failed to fetch or a check, or its sealed registration is altered, foreign or expired; `reason` says which (HTTP 401) */
+  | 'ERR_OAUTH_INVALID_CLIENT'

@@ -62,7 +62,10 @@ pub enum ErrorKind {
     InsufficientScope,
     /// No bearer token was sent.
     TokenMissing,
-    /// The `Authorization` header is present but is not a well-formed bearer credential.
+    /// The `Authorization` header is present but is not a well-formed bearer credential, or
+    /// an OAuth request the proxy refuses (RFC 6749 `invalid_request`): a redirect URI the
+    /// client did not register, an `iss` that is not the upstream's. `reason` names the check
+    /// for the OAuth cases.
     InvalidRequest,
     /// The verifier or client was configured with invalid options.
     InvalidConfig,
@@ -87,6 +90,11 @@ pub enum ErrorKind {
     TokenInactive,
     /// The introspection or userinfo endpoint could not be asked or gave an unusable answer.
     IntrospectionFailed,
+    /// The OAuth proxy cannot identify the client (RFC 6749 §5.2 `invalid_client`): its
+    /// client id metadata document could not be fetched or fails a check, or its sealed
+    /// registration was altered, sealed under another key or expired. `reason` names the
+    /// check.
+    OAuthInvalidClient,
 }
 
 impl ErrorKind {
@@ -119,6 +127,7 @@ impl ErrorKind {
         ErrorKind::OAuthInvalidGrant,
         ErrorKind::TokenInactive,
         ErrorKind::IntrospectionFailed,
+        ErrorKind::OAuthInvalidClient,
     ];
 
     /// The stable string code (`ERR_…`). jose's code where jose has the same failure.
@@ -151,6 +160,7 @@ impl ErrorKind {
             ErrorKind::OAuthInvalidGrant => "ERR_OAUTH_INVALID_GRANT",
             ErrorKind::TokenInactive => "ERR_TOKEN_INACTIVE",
             ErrorKind::IntrospectionFailed => "ERR_INTROSPECTION_FAILED",
+            ErrorKind::OAuthInvalidClient => "ERR_OAUTH_INVALID_CLIENT",
         }
     }
 
@@ -172,6 +182,7 @@ impl ErrorKind {
             ErrorKind::OAuthUpstream => "server_error",
             ErrorKind::InvalidClientMetadata => "invalid_client_metadata",
             ErrorKind::OAuthInvalidGrant => "invalid_grant",
+            ErrorKind::OAuthInvalidClient => "invalid_client",
             _ => "invalid_token",
         }
     }
@@ -181,7 +192,8 @@ impl ErrorKind {
     /// 401 for token problems, 403 for missing scopes, 400 for a malformed request, 503 when
     /// the keys could not be obtained (the token may be fine; retrying later can succeed), and
     /// 500 for a server misconfiguration. The OAuth request kinds are 400; an upstream
-    /// failure without an OAuth error is 502 (the upstream's fault, not this server's).
+    /// failure without an OAuth error is 502 (the upstream's fault, not this server's);
+    /// `invalid_client` is 401 (RFC 6749 §5.2).
     pub const fn http_status(self) -> u16 {
         match self {
             ErrorKind::InsufficientScope => 403,
@@ -235,7 +247,9 @@ impl ErrorKind {
             ErrorKind::JwtTypeInvalid => "the `typ` header is not an access-token type",
             ErrorKind::InsufficientScope => "a required scope is missing",
             ErrorKind::TokenMissing => "no bearer token was sent",
-            ErrorKind::InvalidRequest => "a malformed `Authorization` header",
+            ErrorKind::InvalidRequest => {
+                "a malformed `Authorization` header, or an OAuth request the proxy refuses (a redirect URI the client did not register, a mismatched `iss`); `reason` says which"
+            }
             ErrorKind::InvalidConfig => "the verifier or client is misconfigured",
             ErrorKind::InvalidKey => "a configured key is unusable",
             ErrorKind::OAuthStateInvalid => {
@@ -258,6 +272,9 @@ impl ErrorKind {
             }
             ErrorKind::IntrospectionFailed => {
                 "the introspection or userinfo endpoint could not be asked or answered nonsense"
+            }
+            ErrorKind::OAuthInvalidClient => {
+                "the OAuth proxy cannot identify the client: its metadata document failed to fetch or a check, or its sealed registration is altered, foreign or expired; `reason` says which"
             }
         }
     }
@@ -569,6 +586,7 @@ fn public_sentence(kind: ErrorKind, claim: Option<&str>, reason: Option<&str>) -
         ErrorKind::InvalidClientMetadata => "the client metadata is not accepted",
         ErrorKind::OAuthInvalidGrant => "the grant is invalid",
         ErrorKind::TokenInactive => "the token is not active",
+        ErrorKind::OAuthInvalidClient => "the client is not known to this server",
     };
     fixed.to_owned()
 }

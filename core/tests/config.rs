@@ -12,8 +12,11 @@ use http_loopback::{Listener, Request, Response, Server};
 use mcp_bearer::clock::{Clock, ManualClock};
 use mcp_bearer::discovery::DiscoveryOptions;
 use mcp_bearer::id_token::IdTokenValidatorOptions;
-use mcp_bearer::net::UreqFetchOptions;
-use mcp_bearer::oauth::{ClientAuth, ProxyStateOptions, RedirectUriPolicy};
+use mcp_bearer::net::{AddressPolicy, UreqFetchOptions};
+use mcp_bearer::oauth::{
+    ClientAuth, ClientMetadataOptions, ProxyStateOptions, RedirectUriPolicy,
+    SealedRegistrationOptions,
+};
 use mcp_bearer::opaque::{IntrospectionOptions, UserInfoFlavor, UserInfoOptions};
 use mcp_bearer::test_support::{b64, hmac_sign, sign_compact};
 use mcp_bearer::{
@@ -241,11 +244,20 @@ fn every_options_type_reads_from_json_and_its_defaults_are_the_readmes() {
     let s = subject!(UreqFetchOptions);
     let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
     let members = s.check(
-        json!({"extra_ca_pem": pem, "only_extra_ca": true, "ignore_proxy_env": true}),
+        json!({
+            "extra_ca_pem": pem,
+            "only_extra_ca": true,
+            "ignore_proxy_env": true,
+            "address_policy": {"dangerous_allow_private": true},
+        }),
         UreqFetchOptions {
             extra_ca_pem: Some(pem.as_bytes().to_vec()),
             only_extra_ca: true,
             ignore_proxy_env: true,
+            address_policy: Some(AddressPolicy {
+                dangerous_allow_loopback: false,
+                dangerous_allow_private: true,
+            }),
         },
         "extra_ca_pem",
     );
@@ -336,6 +348,53 @@ fn every_options_type_reads_from_json_and_its_defaults_are_the_readmes() {
             ttl: Duration::from_secs(120),
         },
         "ttl",
+    );
+    against_readme(&s, &members, &mut readme);
+
+    let s = subject!(AddressPolicy);
+    let members = s.check(
+        json!({"dangerous_allow_loopback": true, "dangerous_allow_private": true}),
+        AddressPolicy {
+            dangerous_allow_loopback: true,
+            dangerous_allow_private: true,
+        },
+        "dangerous_allow_private",
+    );
+    against_readme(&s, &members, &mut readme);
+
+    let s = subject!(SealedRegistrationOptions);
+    let members = s.check(
+        json!({"ttl": 86400}),
+        SealedRegistrationOptions {
+            ttl: Some(Duration::from_secs(86_400)),
+        },
+        "ttl",
+    );
+    against_readme(&s, &members, &mut readme);
+
+    let s = subject!(ClientMetadataOptions);
+    let members = s.check(
+        json!({
+            "timeout": 2,
+            "max_response_bytes": 4096,
+            "cache_ttl": 60,
+            "max_cache_ttl": 600,
+            "cache_entries": 10,
+            "token_endpoint_auth_methods": ["none", "private_key_jwt"],
+            "dangerous_allow_loopback": true,
+            "dangerous_allow_private": true,
+        }),
+        ClientMetadataOptions {
+            timeout: Duration::from_secs(2),
+            max_response_bytes: 4096,
+            cache_ttl: Duration::from_secs(60),
+            max_cache_ttl: Duration::from_secs(600),
+            cache_entries: 10,
+            token_endpoint_auth_methods: vec!["none".into(), "private_key_jwt".into()],
+            dangerous_allow_loopback: true,
+            dangerous_allow_private: true,
+        },
+        "cache_entries",
     );
     against_readme(&s, &members, &mut readme);
 

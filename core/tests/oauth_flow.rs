@@ -40,9 +40,11 @@ use mcp_bearer::discovery::{DiscoveryOptions, ProviderMetadata, discover};
 use mcp_bearer::metadata::{BearerChallenge, ProtectedResourceMetadata, bearer_token};
 use mcp_bearer::net::{Fetch, HttpRequest, HttpResponse, Method};
 use mcp_bearer::oauth::{
-    AuthorizationRequest, ClientAuth, DEFAULT_REFRESH_MARGIN_SECS, DEFAULT_STATE_TTL_SECS, Grant,
-    OAuthErrorResponse, PkceChallenge, PkceVerifier, ProxyState, RedirectUriPolicy, StateKey,
-    TokenExchange, TokenRequest, TokenResponse, UpstreamTokens, random_state,
+    AuthorizationRequest, ClientAuth, ClientRegistration, ClientRegistrationRequest,
+    ClientVerification, Consent, DEFAULT_REFRESH_MARGIN_SECS, DEFAULT_STATE_TTL_SECS, Grant,
+    OAuthErrorResponse, PkceChallenge, PkceVerifier, ProxyState, RedirectUriPolicy,
+    RegisteredClient, SealedRegistrationOptions, StateKey, TokenExchange, TokenRequest,
+    TokenResponse, UpstreamTokens, random_state,
 };
 use mcp_bearer::opaque::{
     IntrospectionOptions, Introspector, UserInfoFlavor, UserInfoOptions, UserInfoVerifier,
@@ -52,12 +54,13 @@ use mcp_bearer::{
     Verifier, VerifierOptions,
 };
 use mcp_proxy::{
-    Ledger, PROXY_CLIENTS_ID, PROXY_TOKEN_TTL, Proxy, STATE_KEY, UPSTREAM_SCOPES, send, strings,
+    ClientMode, Ledger, PROXY_CLIENTS_ID, PROXY_TOKEN_TTL, Proxy, STATE_KEY, UPSTREAM_SCOPES, send,
+    strings,
 };
 use serde_json::{Value, json};
 use upstream_idp::{
     ACCESS_TOKEN_TYPE, CLIENT_ID, CLIENT_SECRET, TOKEN_TTL, USER, USER_EMAIL, USER_NAME,
-    UpstreamIdp, param,
+    UpstreamIdp, bind, param, redirect, serve,
 };
 
 use support::{T0, ureq_fetch};
@@ -182,6 +185,11 @@ struct Attempt {
 /// Step 1: the upstream discovered at its issuer (OIDC Discovery 1.0); the proxy starts
 /// with that metadata and registers its callback with the upstream.
 fn start() -> Flow {
+    start_with(ClientMode::PreRegistered)
+}
+
+/// As [`start`], with the proxy identifying its clients as `mode` says.
+fn start_with(mode: ClientMode) -> Flow {
     let clock = Arc::new(ManualClock::at_secs(T0));
     let fetch = ureq_fetch();
     let ledger = Arc::new(Ledger::default());
@@ -244,6 +252,7 @@ fn start() -> Flow {
         Arc::clone(&fetch),
         Arc::clone(&clock),
         Arc::clone(&ledger),
+        mode,
     );
     ledger.secret(
         "proxy signing key",
@@ -1129,4 +1138,441 @@ fn no_secret_in_any_debug_output_or_error_message_of_the_flow() {
         leaks.len(),
         leaks.join("\n")
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Identified clients: client id metadata documents and sealed registrations.
+// ---------------------------------------------------------------------------------------
+
+/// A loopback redirect URI for the client, and the listener that holds its port.
+fn loopback_redirect() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let uri = format!(
+        "http://127.0.0.1:{}/callback",
+        listener.local_addr().unwrap().port()
+    );
+    (listener, uri)
+}
+
+/// The proxy's metadata as the client discovers it; an identifying proxy says it takes
+/// client id metadata documents and sends `iss` back (RFC 9207).
+fn discover_proxy(flow: &Flow) -> ProviderMetadata {
+    let server = discover(
+        &flow.proxy.issuer,
+        flow.fetch.as_ref(),
+        &DiscoveryOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(server.raw["client_id_metadata_document_supported"], true);
+    assert_eq!(
+        server.raw["authorization_response_iss_parameter_supported"],
+        true
+    );
+    server
+}
+
+/// The client's authorization request to the proxy with `redirect_uri`, and the proxy's
+/// answer as it came.
+fn ask_proxy(flow: &Flow, client: &McpClient, redirect_uri: &str) -> (Attempt, HttpResponse) {
+    let verifier = PkceVerifier::generate().unwrap();
+    flow.ledger
+        .secret("client PKCE verifier", verifier.expose());
+    let state = random_state().unwrap();
+    let endpoint = client.server.authorization_endpoint.clone().unwrap();
+    let mut request = AuthorizationRequest::new(endpoint, &client.client_id, redirect_uri, &state);
+    request.scopes = strings(CLIENT_SCOPES);
+    request.pkce_challenge = Some(verifier.challenge());
+    request.resources = vec![flow.proxy.resource.clone()];
+    let response = flow.get(&request.url().unwrap());
+    let upstream_url = response.header("location").unwrap_or_default().to_owned();
+    (
+        Attempt {
+            verifier,
+            state,
+            upstream_url,
+        },
+        response,
+    )
+}
+
+/// The proxy refused an authorization request on its own page: this status and OAuth
+/// error, no redirect anywhere, nothing asked of the upstream.
+fn assert_refused_here(response: &HttpResponse, status: u16, error: &str) -> String {
+    assert_eq!(response.status, status, "{}", body_text(response));
+    assert_eq!(response.header("location"), None);
+    let body = body_json(response);
+    assert_eq!(body["error"], error, "{body}");
+    body["error_description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// From the upstream's consent to a token the MCP endpoint accepts: the proxy redirects the
+/// client back with its code, `state` and `iss`; the client redeems the code; the token is
+/// verified over the proxy's JWKS and accepted by `/mcp`. Returns the token's `client_id`.
+fn sign_in(flow: &Flow, client: &McpClient, attempt: &Attempt, callback_url: &str) -> String {
+    let proxy = &flow.proxy;
+    let back = location(&flow.get(callback_url));
+    assert_eq!(without_query(&back), client.redirect_uri);
+    let query = query_of(&back);
+    assert_eq!(param(&query, "error"), None, "{back}");
+    assert_eq!(param(&query, "state"), Some(attempt.state.as_str()));
+    assert_eq!(param(&query, "iss"), Some(proxy.issuer.as_str()));
+    let code = param(&query, "code").unwrap().to_owned();
+    flow.ledger.secret("proxy authorization code", &code);
+
+    let grant = Grant::AuthorizationCode {
+        code: code.into(),
+        redirect_uri: client.redirect_uri.clone(),
+        pkce_verifier: Some(attempt.verifier.clone()),
+    };
+    let endpoint = client.server.token_endpoint.clone().unwrap();
+    let mut request = TokenRequest::new(endpoint, &client.client_id, grant);
+    request.resources = vec![proxy.resource.clone()];
+    let tokens = flow.token_call(&request).unwrap();
+    let access_token = tokens.access_token.expose().to_owned();
+    flow.ledger.secret("proxy access token", &access_token);
+
+    let jwks = RemoteJwks::with_parts(
+        client.server.jwks_uri.as_deref().unwrap(),
+        RemoteJwksOptions::default(),
+        Arc::clone(&flow.fetch),
+        Arc::clone(&flow.clock) as Arc<dyn Clock>,
+    )
+    .unwrap();
+    let verifier = Verifier::new(
+        KeySource::Remote(Arc::new(jwks)),
+        VerifierOptions {
+            issuers: vec![proxy.issuer.clone()],
+            audiences: vec![proxy.resource.clone()],
+            typ: TypPolicy::StrictAccessToken,
+            ..VerifierOptions::default()
+        },
+    )
+    .unwrap();
+    let verified = verifier.verify(&access_token).unwrap();
+    assert_eq!(verified.subject(), Some(USER));
+    assert_eq!(verified.scopes(), CLIENT_SCOPES);
+    let answer = flow.get_with_bearer(&proxy.resource, &access_token);
+    assert_eq!(answer.status, 200, "{}", body_text(&answer));
+    verified.client_id().unwrap().to_owned()
+}
+
+/// No secret the flow handled shows up in anything it recorded.
+fn assert_no_leaks(ledger: &Ledger) {
+    let secrets = ledger.secrets.lock().unwrap();
+    let shown = ledger.shown.lock().unwrap();
+    for (what_secret, secret) in secrets.iter() {
+        for (what, text) in shown.iter() {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{what} shows the {what_secret}: {text}"
+            );
+        }
+    }
+}
+
+/// The consent the proxy recorded last.
+fn last_consent(flow: &Flow) -> Consent {
+    flow.proxy.consents.lock().unwrap().last().cloned().unwrap()
+}
+
+/// The documents a client publishes on 127.0.0.1, counted by path.
+struct ClientSite {
+    origin: String,
+    hits: Arc<std::sync::Mutex<Vec<String>>>,
+    _server: http_loopback::Server,
+}
+
+impl ClientSite {
+    fn start() -> ClientSite {
+        let listener = bind();
+        let origin = listener.origin();
+        let hits = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = Arc::clone(&hits);
+        let base = origin.clone();
+        let server = serve(listener, move |request: &http_loopback::Request| {
+            log.lock().unwrap().push(request.path.clone());
+            // The loopback server's JSON answers say no-store; these are cacheable.
+            let json_doc = |status: u16, body: Value| {
+                http_loopback::Response::new(status, body.to_string())
+                    .with_header("Content-Type", "application/json")
+            };
+            let doc = |client_id: &str| {
+                json!({
+                    "client_id": client_id,
+                    "client_name": "Loopback MCP Client",
+                    "client_uri": "https://client.example/",
+                    "redirect_uris": ["http://127.0.0.1/callback"],
+                    "grant_types": ["authorization_code"],
+                    "response_types": ["code"],
+                    "token_endpoint_auth_method": "none",
+                })
+            };
+            match request.path.as_str() {
+                "/oauth/client.json" => json_doc(200, doc(&format!("{base}/oauth/client.json")))
+                    .with_header("Cache-Control", "public, max-age=60"),
+                // Serves another client's document: its client_id is not this URL.
+                "/oauth/impostor.json" => json_doc(200, doc(&format!("{base}/oauth/client.json"))),
+                "/oauth/moved.json" => redirect(&format!("{base}/oauth/client.json")),
+                "/oauth/secret.json" => {
+                    let mut body = doc(&format!("{base}/oauth/secret.json"));
+                    body["token_endpoint_auth_method"] = "client_secret_basic".into();
+                    json_doc(200, body)
+                }
+                _ => http_loopback::Response::json(404, json!({"error": "not_found"})),
+            }
+        });
+        ClientSite {
+            origin,
+            hits,
+            _server: server,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
+    fn hits(&self, path: &str) -> usize {
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
+    }
+}
+
+#[test]
+fn client_identified_by_a_metadata_document_on_loopback_through_to_a_verified_token() {
+    let flow = start_with(ClientMode::Identified);
+    let site = ClientSite::start();
+    let (listener, redirect_uri) = loopback_redirect();
+    let client = McpClient {
+        client_id: site.url("/oauth/client.json"),
+        redirect_uri: redirect_uri.clone(),
+        server: discover_proxy(&flow),
+        _redirect_listener: listener,
+    };
+
+    // The proxy fetches the document (on 127.0.0.1: the loopback opt-in), finds the redirect
+    // URI in it (loopback, any port), and records what the consent page shows.
+    let (attempt, answer) = ask_proxy(&flow, &client, &redirect_uri);
+    assert_eq!(answer.status, 302, "{}", body_text(&answer));
+    assert_eq!(site.hits("/oauth/client.json"), 1);
+    assert_eq!(
+        last_consent(&flow),
+        Consent {
+            client_id: client.client_id.clone(),
+            client_name: Some("Loopback MCP Client".into()),
+            client_uri: Some("https://client.example/".into()),
+            redirect_uri: redirect_uri.clone(),
+            verification: ClientVerification::VerifiedUrl,
+            scopes: strings(CLIENT_SCOPES),
+        }
+    );
+    let (callback_url, _, sealed) = upstream_approves(&flow, &attempt);
+    let opened = ProxyState::open(&flow.proxy.state_key, &sealed, flow.now()).unwrap();
+    assert_eq!(opened.state.client_id, client.client_id);
+    assert_eq!(opened.state.redirect_uri, redirect_uri);
+    let token_client = sign_in(&flow, &client, &attempt, &callback_url);
+    assert_eq!(token_client, client.client_id);
+
+    // Cached by its Cache-Control (max-age=60) on the proxy's clock: no fetch within the
+    // minute, one more after it.
+    let (_, answer) = ask_proxy(&flow, &client, &redirect_uri);
+    assert_eq!(answer.status, 302);
+    assert_eq!(site.hits("/oauth/client.json"), 1);
+    flow.clock.set_secs(flow.now() + 61);
+    let (_, answer) = ask_proxy(&flow, &client, &redirect_uri);
+    assert_eq!(answer.status, 302);
+    assert_eq!(site.hits("/oauth/client.json"), 2);
+
+    // A redirect URI the document does not list: invalid_request, answered here.
+    let port = redirect_uri.rsplit(':').next().unwrap();
+    let elsewhere = format!("http://127.0.0.1:{port}");
+    for other in [
+        format!("{elsewhere}/other"),
+        "https://evil.example/callback".into(),
+    ] {
+        let (_, answer) = ask_proxy(&flow, &client, &other);
+        let description = assert_refused_here(&answer, 400, "invalid_request");
+        assert!(description.contains("metadata document"), "{description}");
+    }
+    let refusals = flow.proxy.consents.lock().unwrap().len();
+    assert_eq!(refusals, 3, "only accepted requests reach the consent page");
+
+    // Documents that fail a check, and URLs never fetched: invalid_client, answered here.
+    let cases = [
+        (site.url("/oauth/impostor.json"), "client_id"),
+        (site.url("/oauth/moved.json"), "status"),
+        (site.url("/oauth/missing.json"), "status"),
+        (site.url("/oauth/secret.json"), "token_endpoint_auth_method"),
+        ("https://10.0.0.1/oauth/client.json".into(), "address"),
+        (
+            "https://169.254.169.254/latest/meta-data/x".into(),
+            "address",
+        ),
+        (site.url("/"), "client_id_url"),
+    ];
+    for (client_id, reason) in cases {
+        let other = McpClient {
+            client_id: client_id.clone(),
+            redirect_uri: redirect_uri.clone(),
+            server: client.server.clone(),
+            _redirect_listener: TcpListener::bind("127.0.0.1:0").unwrap(),
+        };
+        let (_, answer) = ask_proxy(&flow, &other, &redirect_uri);
+        assert_refused_here(&answer, 401, "invalid_client");
+        let refused = flow
+            .ledger
+            .shown
+            .lock()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|(what, _)| what == "proxy: authorize (Debug)")
+            .map(|(_, text)| text.clone())
+            .unwrap();
+        assert!(
+            refused.contains(&format!("reason: {reason:?}")),
+            "{client_id}: {refused}"
+        );
+    }
+    // The redirect was not followed, and nothing was fetched for the refused addresses.
+    assert_eq!(site.hits("/oauth/client.json"), 2);
+    assert_eq!(site.hits("/oauth/moved.json"), 1);
+    assert_eq!(site.hits("/"), 0);
+    assert_eq!(flow.idp.hits("POST /token"), 1);
+    assert_no_leaks(&flow.ledger);
+}
+
+#[test]
+fn registered_client_is_held_to_its_own_redirect_uri_through_to_a_verified_token() {
+    let flow = start_with(ClientMode::Identified);
+    let proxy = &flow.proxy;
+    let server = discover_proxy(&flow);
+    let (listener, redirect_uri) = loopback_redirect();
+
+    // RFC 7591: the client registers a loopback redirect URI (any port, RFC 8252 §7.3) and
+    // gets a client id of its own, the registration sealed in it.
+    let mut register = HttpRequest::get(server.registration_endpoint.clone().unwrap());
+    register.method = Method::Post;
+    register
+        .headers
+        .push(("Content-Type".into(), "application/json".into()));
+    register.body = json!({
+        "redirect_uris": ["http://127.0.0.1/callback"],
+        "client_name": "Registered MCP Client",
+        "token_endpoint_auth_method": "none",
+    })
+    .to_string()
+    .into_bytes();
+    let registered = flow.send(&register);
+    assert_eq!(registered.status, 201, "{}", body_text(&registered));
+    let registered = body_json(&registered);
+    let client_id = registered["client_id"].as_str().unwrap().to_owned();
+    assert_ne!(client_id, PROXY_CLIENTS_ID);
+    let opened = RegisteredClient::open(&proxy.state_key, &client_id, flow.now()).unwrap();
+    assert_eq!(opened.redirect_uris, ["http://127.0.0.1/callback"]);
+    assert_eq!(opened.client_name.as_deref(), Some("Registered MCP Client"));
+    assert_eq!(opened.issued_at, flow.now());
+    let client = McpClient {
+        client_id: client_id.clone(),
+        redirect_uri: redirect_uri.clone(),
+        server,
+        _redirect_listener: listener,
+    };
+
+    // Another redirect URI, one the policy accepts but the client never registered: refused
+    // on the proxy's page, never redirected to, nothing asked of the upstream.
+    let port = redirect_uri.rsplit(':').next().unwrap();
+    for other in [
+        "https://attacker.example/callback".to_owned(),
+        format!("http://127.0.0.1:{port}/steal"),
+        format!("http://localhost:{port}"),
+    ] {
+        let (_, answer) = ask_proxy(&flow, &client, &other);
+        let description = assert_refused_here(&answer, 400, "invalid_request");
+        assert!(description.contains("did not register"), "{description}");
+    }
+    assert!(flow.idp.authorize_requests().is_empty());
+    assert!(proxy.consents.lock().unwrap().is_empty());
+
+    // Forged client ids: altered, sealed by another deployment, the shared id of the
+    // pre-registered mode, a registration for the attacker's URI under a foreign key.
+    let mut altered = client_id.clone().into_bytes();
+    altered[4] = if altered[4] == b'A' { b'B' } else { b'A' };
+    let foreign_key = StateKey::generate().unwrap();
+    let attacker = ClientRegistrationRequest::parse(
+        br#"{"redirect_uris":["https://attacker.example/callback"]}"#,
+    )
+    .unwrap();
+    let foreign = ClientRegistration::sealed(
+        &attacker,
+        &foreign_key,
+        &RedirectUriPolicy::default(),
+        flow.now(),
+        &SealedRegistrationOptions::default(),
+    )
+    .unwrap()
+    .client_id;
+    for (forged, redirect) in [
+        (String::from_utf8(altered).unwrap(), redirect_uri.as_str()),
+        (foreign, "https://attacker.example/callback"),
+        (PROXY_CLIENTS_ID.to_owned(), redirect_uri.as_str()),
+    ] {
+        let other = McpClient {
+            client_id: forged,
+            redirect_uri: redirect.to_owned(),
+            server: client.server.clone(),
+            _redirect_listener: TcpListener::bind("127.0.0.1:0").unwrap(),
+        };
+        let (_, answer) = ask_proxy(&flow, &other, redirect);
+        assert_refused_here(&answer, 401, "invalid_client");
+    }
+
+    // Its own redirect URI, on the port it runs on today: accepted, and the consent page is
+    // told the registration is self-asserted.
+    let (attempt, answer) = ask_proxy(&flow, &client, &redirect_uri);
+    assert_eq!(answer.status, 302, "{}", body_text(&answer));
+    assert_eq!(
+        last_consent(&flow),
+        Consent {
+            client_id: client_id.clone(),
+            client_name: Some("Registered MCP Client".into()),
+            client_uri: None,
+            redirect_uri: redirect_uri.clone(),
+            verification: ClientVerification::SelfAsserted,
+            scopes: strings(CLIENT_SCOPES),
+        }
+    );
+    let (callback_url, _, _) = upstream_approves(&flow, &attempt);
+
+    // RFC 9207 on the upstream leg: the upstream names itself in `iss`; a response carrying
+    // another issuer (a mix-up) or none (it promised one) is refused before the code is
+    // spent.
+    let pairs = query_of(&callback_url);
+    assert_eq!(param(&pairs, "iss"), Some(flow.idp.issuer()));
+    let with_iss = |iss: Option<&str>| {
+        let kept: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter(|(k, _)| k != "iss")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(iss.map(|i| ("iss", i)))
+            .collect();
+        url_with(&proxy.callback, &kept)
+    };
+    for iss in [Some("https://attacker.example"), None] {
+        let answer = flow.get(&with_iss(iss));
+        assert_refused_here(&answer, 400, "invalid_request");
+    }
+    assert_eq!(flow.idp.hits("POST /token"), 0);
+
+    let token_client = sign_in(&flow, &client, &attempt, &callback_url);
+    assert_eq!(token_client, client_id);
+    assert_eq!(flow.idp.hits("POST /token"), 1);
+    assert_no_leaks(&flow.ledger);
 }

@@ -19,9 +19,13 @@ use mcp_bearer::jwks::{
     COOLDOWN_RANGE, MAX_AGE_RANGE, MAX_KEYS_RANGE, MAX_RESPONSE_BYTES_RANGE, STALE_WINDOW_RANGE,
     TIMEOUT_RANGE,
 };
-use mcp_bearer::net::{FetchError, HttpRequest};
+use mcp_bearer::net::{FetchError, HttpRequest, UreqFetchOptions};
 use mcp_bearer::oauth::{
-    PkceChallenge, ProxyState, STATE_TTL_SECS_RANGE, StateKey, TokenResponse, UpstreamTokens,
+    CLIENT_METADATA_CACHE_ENTRIES_RANGE, CLIENT_METADATA_CACHE_TTL_RANGE,
+    CLIENT_METADATA_MAX_BYTES_RANGE, CLIENT_METADATA_TIMEOUT_RANGE, ClientMetadataOptions,
+    ClientMetadataResolver, ClientRegistration, ClientRegistrationRequest, PkceChallenge,
+    ProxyState, REGISTRATION_TTL_RANGE, RedirectUriPolicy, RegisteredClient, STATE_TTL_SECS_RANGE,
+    SealedRegistrationOptions, StateKey, TokenResponse, UpstreamTokens,
 };
 use mcp_bearer::opaque::{
     IntrospectionOptions, Introspector, OPAQUE_CACHE_ENTRIES_RANGE, OPAQUE_CACHE_TTL_RANGE,
@@ -590,6 +594,174 @@ fn proxy_state_ttl_at_its_extremes() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn sealed_registration_ttl_at_its_extremes() {
+    let key = StateKey::generate().unwrap();
+    let request =
+        ClientRegistrationRequest::parse(br#"{"redirect_uris":["http://127.0.0.1/callback"]}"#)
+            .unwrap();
+    let policy = RedirectUriPolicy::default();
+    for now in [0, T0, u64::MAX - 1, u64::MAX] {
+        for ttl in durations(&REGISTRATION_TTL_RANGE)
+            .into_iter()
+            .map(Some)
+            .chain([None])
+        {
+            let options = SealedRegistrationOptions { ttl };
+            let registered = ClientRegistration::sealed(&request, &key, &policy, now, &options);
+            let Some(ttl) = ttl else {
+                let id = registered.unwrap().client_id;
+                for at in [0, now, u64::MAX] {
+                    assert!(RegisteredClient::open(&key, &id, at).is_ok());
+                }
+                continue;
+            };
+            check_construction(
+                "SealedRegistrationOptions::ttl",
+                &ttl,
+                &REGISTRATION_TTL_RANGE,
+                &registered,
+            );
+            let Ok(registered) = registered else { continue };
+            // Opened at every moment around its life: valid, expired, never a panic.
+            for at in [0, now, now.saturating_add(ttl.as_secs()), u64::MAX] {
+                match RegisteredClient::open(&key, &registered.client_id, at) {
+                    Ok(client) => assert!(client.expires_at.unwrap() > at),
+                    Err(e) => assert_eq!(
+                        (e.kind(), e.reason()),
+                        (ErrorKind::OAuthInvalidClient, Some("expired"))
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// A client's metadata document on 127.0.0.1, cacheable for a minute.
+fn client_site() -> (Server, String) {
+    let listener = Listener::bind(0).unwrap();
+    let url = format!("{}/client.json", listener.origin());
+    let document = json!({
+        "client_id": url,
+        "redirect_uris": ["http://127.0.0.1/callback"],
+    })
+    .to_string();
+    let server = listener
+        .serve(
+            move |_: &Request| {
+                Response::new(200, document.clone())
+                    .with_header("Content-Type", "application/json")
+                    .with_header("Cache-Control", "max-age=60")
+            },
+            http_loopback::Options::default(),
+        )
+        .unwrap();
+    (server, url)
+}
+
+#[test]
+fn client_metadata_options_at_their_extremes() {
+    let (_site, url) = client_site();
+    let fetch_options = UreqFetchOptions {
+        ignore_proxy_env: true,
+        ..UreqFetchOptions::default()
+    };
+    // Twice, each at a clock at the start and at the end of time: a miss, then a hit.
+    let run = |options: ClientMetadataOptions| {
+        let options = ClientMetadataOptions {
+            dangerous_allow_loopback: true,
+            ..options
+        };
+        let mut last = None;
+        for secs in [0, T0, u64::MAX] {
+            let clock: Arc<dyn Clock> = Arc::new(ManualClock::at_secs(secs));
+            let resolver =
+                match ClientMetadataResolver::with_clock(options.clone(), &fetch_options, clock) {
+                    Ok(resolver) => resolver,
+                    Err(e) => return Err(e),
+                };
+            for _ in 0..2 {
+                last = Some(resolver.resolve(&url).map(|d| d.client_id.clone()));
+            }
+        }
+        last.unwrap()
+    };
+    for value in durations(&CLIENT_METADATA_TIMEOUT_RANGE) {
+        let result = run(ClientMetadataOptions {
+            timeout: value,
+            ..ClientMetadataOptions::default()
+        });
+        if CLIENT_METADATA_TIMEOUT_RANGE.contains(&value) {
+            match &result {
+                Ok(_) => {}
+                // A 1 ms fetch may time out even on loopback: a fetch failure, said so.
+                Err(e) if value < Duration::from_millis(100) && e.reason() == Some("fetch") => {}
+                Err(e) => panic!("ClientMetadataOptions::timeout = {value:?}: {e:?}"),
+            }
+        } else {
+            check_construction(
+                "ClientMetadataOptions::timeout",
+                &value,
+                &CLIENT_METADATA_TIMEOUT_RANGE,
+                &result,
+            );
+        }
+    }
+    for value in sizes(&CLIENT_METADATA_MAX_BYTES_RANGE) {
+        let result = run(ClientMetadataOptions {
+            max_response_bytes: value,
+            ..ClientMetadataOptions::default()
+        });
+        if value == 1 {
+            let err = result.unwrap_err();
+            assert_eq!(
+                (err.kind(), err.reason()),
+                (ErrorKind::OAuthInvalidClient, Some("fetch"))
+            );
+        } else {
+            check_construction(
+                "ClientMetadataOptions::max_response_bytes",
+                &value,
+                &CLIENT_METADATA_MAX_BYTES_RANGE,
+                &result,
+            );
+        }
+    }
+    for value in durations(&CLIENT_METADATA_CACHE_TTL_RANGE) {
+        for (field, options) in [
+            (
+                "ClientMetadataOptions::cache_ttl",
+                ClientMetadataOptions {
+                    cache_ttl: value,
+                    ..ClientMetadataOptions::default()
+                },
+            ),
+            (
+                "ClientMetadataOptions::max_cache_ttl",
+                ClientMetadataOptions {
+                    max_cache_ttl: value,
+                    ..ClientMetadataOptions::default()
+                },
+            ),
+        ] {
+            let result = run(options);
+            check_construction(field, &value, &CLIENT_METADATA_CACHE_TTL_RANGE, &result);
+        }
+    }
+    for value in sizes(&CLIENT_METADATA_CACHE_ENTRIES_RANGE) {
+        let result = run(ClientMetadataOptions {
+            cache_entries: value,
+            ..ClientMetadataOptions::default()
+        });
+        check_construction(
+            "ClientMetadataOptions::cache_entries",
+            &value,
+            &CLIENT_METADATA_CACHE_ENTRIES_RANGE,
+            &result,
+        );
     }
 }
 

@@ -12,7 +12,7 @@
 //! | [`jwks`] | a JWKS document | no panic; every accepted key re-parses alone with the same thumbprint |
 //! | [`discovery`] | a discovery document | no panic; the parsed metadata is what the document says |
 //! | [`token_response`] | status, content type, body | no panic; relayed errors bounded and printable; `Debug` redacts |
-//! | [`registration`] | a registration request body | no panic; what is registered passes the redirect policy |
+//! | [`registration`] | a registration request body | no panic; what is registered passes the redirect policy; a sealed client id opens to what was registered |
 //! | [`state`] | a sealed state, and fields to seal | forgeries refused; seal then open gives back the state |
 //! | [`redirect`] | a redirect URI (and a second one) | what is accepted is https, loopback http or a private-use scheme |
 //! | [`challenge`] | an `Authorization` header, or a token to sign | the `WWW-Authenticate` value is printable ASCII and parses back |

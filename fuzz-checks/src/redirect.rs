@@ -147,7 +147,7 @@ fn check_accepted(
         resources: Vec::new(),
     };
     let back = proxy_state
-        .client_redirect_url("the-code", Some(ISSUER))
+        .client_redirect_url("the-code", ISSUER)
         .unwrap_or_else(|e| panic!("{}: no redirect back: {e:?}", context()));
     assert!(
         policy.check(&back).is_ok(),

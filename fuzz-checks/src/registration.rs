@@ -1,15 +1,19 @@
 //! The `registration` target: a dynamic client registration request (RFC 7591) from an
-//! unauthenticated MCP client, answered for the proxy's pre-registered client.
+//! unauthenticated MCP client, answered for the proxy's pre-registered client and with a
+//! sealed client id.
 //!
 //! Parsing never panics and fails only with `ERR_INVALID_CLIENT_METADATA`; a registration
 //! that is answered registers only redirect URIs the policy accepts, only the grant and
 //! response types the proxy serves, and its JSON is the registration; a refusal is a
-//! well-formed OAuth error.
+//! well-formed OAuth error. A sealed client id opens under its key to exactly the redirect
+//! URIs, name and home page registered, and each of those redirect URIs is accepted at the
+//! authorize endpoint.
 
 use mcp_bearer::ErrorKind;
 use mcp_bearer::oauth::{
     ClientRegistration, ClientRegistrationRequest, MAX_REDIRECT_URIS, MAX_REGISTRATION_BYTES,
-    OAuthErrorResponse, RedirectUriPolicy,
+    MAX_SEALED_CLIENT_ID_BYTES, OAuthErrorResponse, RedirectUriPolicy, RegisteredClient,
+    SealedRegistrationOptions, StateKey,
 };
 use serde_json::Value;
 
@@ -31,6 +35,7 @@ pub fn registration(data: &[u8]) {
     };
     assert!(data.len() <= MAX_REGISTRATION_BYTES, "{}", context());
     let policy = RedirectUriPolicy::default();
+    sealed(&request, &policy, &context);
     match ClientRegistration::for_pre_registered_client(&request, CLIENT_ID, &policy, NOW) {
         Ok(registration) => {
             assert!(
@@ -89,6 +94,49 @@ pub fn registration(data: &[u8]) {
                 e.code()
             );
             check_error_answer(&OAuthErrorResponse::from_error(&e), &context);
+        }
+    }
+}
+
+/// The same request answered with a sealed client id: it opens to what was registered.
+fn sealed(
+    request: &ClientRegistrationRequest,
+    policy: &RedirectUriPolicy,
+    context: &dyn Fn() -> String,
+) {
+    let key = StateKey::new(&[7; 32]).expect("a 32-byte key");
+    let options = SealedRegistrationOptions::default();
+    match ClientRegistration::sealed(request, &key, policy, NOW, &options) {
+        Ok(registration) => {
+            assert!(
+                registration.client_id.len() <= MAX_SEALED_CLIENT_ID_BYTES,
+                "{}",
+                context()
+            );
+            let client = RegisteredClient::open(&key, &registration.client_id, NOW)
+                .unwrap_or_else(|e| panic!("{}: the sealed id does not open: {e:?}", context()));
+            assert_eq!(client.redirect_uris, request.redirect_uris, "{}", context());
+            assert_eq!(client.client_name, request.client_name, "{}", context());
+            assert_eq!(client.client_uri, request.client_uri, "{}", context());
+            for uri in &client.redirect_uris {
+                assert!(
+                    client.authorize(uri, &[], policy).is_ok(),
+                    "{}: the registered {uri:?} is refused",
+                    context()
+                );
+            }
+        }
+        Err(e) => {
+            assert!(
+                matches!(
+                    e.kind(),
+                    ErrorKind::RedirectUriRejected | ErrorKind::InvalidClientMetadata
+                ),
+                "{}: sealed registration refused with {}",
+                context(),
+                e.code()
+            );
+            check_error_answer(&OAuthErrorResponse::from_error(&e), context);
         }
     }
 }

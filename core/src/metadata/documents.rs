@@ -195,10 +195,17 @@ pub struct AuthorizationServerMetadata {
     /// Defaults to `["S256"]`; MCP clients refuse a server that does not list it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub code_challenge_methods_supported: Vec<String>,
-    /// Whether redirects back to clients carry `iss` (RFC 9207); set it when passing the
-    /// issuer to [`crate::oauth::ProxyState::client_redirect_url`]. Defaults to none.
+    /// Whether redirects back to clients carry `iss` (RFC 9207), as
+    /// [`crate::oauth::ProxyState::client_redirect_url`] always does. Defaults to none;
+    /// [`for_proxy`](Self::for_proxy) sets `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_response_iss_parameter_supported: Option<bool>,
+    /// Whether the proxy accepts client id metadata documents as client ids
+    /// (draft-ietf-oauth-client-id-metadata-document; MCP 2025-11-25): set it when the
+    /// authorize endpoint resolves them ([`crate::oauth::ProxyClient::identify`] with a
+    /// [`crate::oauth::ClientMetadataResolver`]). Defaults to none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id_metadata_document_supported: Option<bool>,
     /// A page for developers. Defaults to none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_documentation: Option<String>,
@@ -238,7 +245,8 @@ impl AuthorizationServerMetadata {
             grant_types_supported: strings(&["authorization_code", "refresh_token"]),
             token_endpoint_auth_methods_supported: strings(&["none"]),
             code_challenge_methods_supported: strings(&[PKCE_METHOD_S256]),
-            authorization_response_iss_parameter_supported: None,
+            authorization_response_iss_parameter_supported: Some(true),
+            client_id_metadata_document_supported: None,
             service_documentation: None,
             extra: Map::new(),
             dangerous_allow_insecure_http,
@@ -380,7 +388,8 @@ mod tests {
                 "response_types_supported": ["code"],
                 "grant_types_supported": ["authorization_code", "refresh_token"],
                 "token_endpoint_auth_methods_supported": ["none"],
-                "code_challenge_methods_supported": ["S256"]
+                "code_challenge_methods_supported": ["S256"],
+                "authorization_response_iss_parameter_supported": true
             })
         );
         assert_eq!(

@@ -13,10 +13,12 @@ use std::time::Duration;
 
 use crate::error::{Error, ErrorKind};
 
+mod address;
 mod redact;
 mod ureq;
 pub(crate) mod url;
 
+pub use address::AddressPolicy;
 pub(crate) use redact::{fetch_text, quote_url, redact_url};
 pub use ureq::{UreqFetch, UreqFetchOptions};
 

@@ -18,9 +18,11 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 use crate::bounds;
 use crate::error::{Error, ErrorKind, Result};
 use crate::net::{
-    Fetch, FetchError, HttpRequest, HttpResponse, MAX_RESPONSE_BYTES_RANGE, Method, TIMEOUT_RANGE,
-    redact_url,
+    AddressPolicy, Fetch, FetchError, HttpRequest, HttpResponse, MAX_RESPONSE_BYTES_RANGE, Method,
+    TIMEOUT_RANGE, redact_url,
 };
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// Options for [`UreqFetch`]. As data ([`UreqFetchOptions::from_json`]), `extra_ca_pem` is
 /// the PEM text.
@@ -38,6 +40,12 @@ pub struct UreqFetchOptions {
     /// Ignore `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment.
     /// Defaults to `false` (the environment is honoured).
     pub ignore_proxy_env: bool,
+    /// Check every address a host name resolves to against this policy, and connect only to
+    /// the addresses checked (for URLs an unauthenticated caller chose: client id metadata
+    /// documents). A host that resolves to any refused address is not connected to at all.
+    /// With a policy, the proxy variables are ignored (a proxy would resolve the name
+    /// itself, out of this check's sight). Defaults to none: every address.
+    pub address_policy: Option<AddressPolicy>,
 }
 
 crate::config::from_config_data!(UreqFetchOptions);
@@ -48,6 +56,7 @@ impl fmt::Debug for UreqFetchOptions {
             .field("extra_ca_pem", &self.extra_ca_pem.as_ref().map(Vec::len))
             .field("only_extra_ca", &self.only_extra_ca)
             .field("ignore_proxy_env", &self.ignore_proxy_env)
+            .field("address_policy", &self.address_policy)
             .finish()
     }
 }
@@ -102,21 +111,62 @@ impl UreqFetch {
                 rustls::crypto::aws_lc_rs::default_provider(),
             ))
             .build();
-        let proxy = if options.ignore_proxy_env {
+        let proxy = if options.ignore_proxy_env || options.address_policy.is_some() {
             None
         } else {
             ureq::Proxy::try_from_env()
         };
-        let agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .tls_config(tls)
             .proxy(proxy)
             .max_redirects(0)
             .max_redirects_will_error(false)
             .http_status_as_error(false)
             .user_agent(concat!("mcp-bearer/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
+            .build();
+        let agent = match options.address_policy {
+            None => config.new_agent(),
+            // The resolver hook of ureq's (unversioned) API: the connector connects to the
+            // addresses the resolver returns, so what was checked is what is connected to.
+            Some(policy) => {
+                ureq::Agent::with_parts(config, DefaultConnector::new(), CheckedResolver { policy })
+            }
+        };
         Ok(UreqFetch { agent })
+    }
+}
+
+/// ureq's resolver, then every address checked against the policy: all of them must pass,
+/// so a name that answers with one public and one private address is refused (a rebinding
+/// answer cannot slip the private one in).
+#[derive(Debug)]
+struct CheckedResolver {
+    policy: AddressPolicy,
+}
+
+impl Resolver for CheckedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
+        let addrs = DefaultResolver::default().resolve(uri, config, timeout)?;
+        for addr in &addrs {
+            if let Some(class) = self.policy.refuses(addr.ip()) {
+                let host = uri.host().unwrap_or_default();
+                let subject = format!(
+                    "the host {} resolves to {}, a",
+                    crate::untrusted::quote(host),
+                    addr.ip()
+                );
+                return Err(ureq::Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    self.policy.refusal_text(&subject, class),
+                )));
+            }
+        }
+        Ok(addrs)
     }
 }
 
@@ -269,5 +319,78 @@ fn map_error(e: ureq::Error, request: &HttpRequest) -> FetchError {
             bounds::clamp(request.timeout, &TIMEOUT_RANGE).as_millis()
         )),
         other => FetchError::Transport(format!("{}: {other}", redact_url(&request.url))),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn checked(policy: AddressPolicy) -> UreqFetch {
+        UreqFetch::with_options(&UreqFetchOptions {
+            address_policy: Some(policy),
+            ..UreqFetchOptions::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn names_resolving_to_refused_addresses_are_never_connected_to() {
+        // `localhost` (and the machine's other local names) resolve here, without outside DNS.
+        let strict = checked(AddressPolicy::default());
+        for url in [
+            "http://localhost:9/doc",
+            "https://localhost/doc",
+            "http://LOCALHOST:9/doc",
+            "http://127.0.0.1:9/doc",
+            "http://[::1]:9/doc",
+            "http://[::ffff:127.0.0.1]:9/doc",
+            "http://10.0.0.1:9/doc",
+            "http://169.254.169.254/latest/meta-data",
+            "http://0.0.0.0:9/doc",
+        ] {
+            let mut request = HttpRequest::get(url);
+            request.timeout = std::time::Duration::from_secs(2);
+            let err = strict.fetch(&request).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                matches!(err, FetchError::Transport(_))
+                    && text.contains("which this fetch may not connect to"),
+                "{url}: {text}"
+            );
+        }
+        let err = strict
+            .fetch(&HttpRequest::get("http://localhost:9/doc"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("the host \"localhost\" resolves to") && err.contains("loopback address"),
+            "{err}"
+        );
+        assert!(err.contains("dangerous_allow_loopback"), "{err}");
+    }
+
+    #[test]
+    fn the_loopback_opt_in_lets_the_request_through_to_the_checked_address() {
+        // A listener that accepts and closes: the error is the connection's, not the policy's.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let fetch = checked(AddressPolicy {
+            dangerous_allow_loopback: true,
+            ..AddressPolicy::default()
+        });
+        let accept = std::thread::spawn(move || drop(listener.accept()));
+        let mut request = HttpRequest::get(format!("http://localhost:{port}/doc"));
+        request.timeout = std::time::Duration::from_secs(5);
+        let err = fetch.fetch(&request).unwrap_err().to_string();
+        accept.join().unwrap();
+        assert!(!err.contains("may not connect"), "{err}");
+        // Private addresses stay refused under the loopback opt-in.
+        let err = fetch
+            .fetch(&HttpRequest::get("http://10.1.2.3:9/doc"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("private address"), "{err}");
     }
 }

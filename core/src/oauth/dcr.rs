@@ -1,4 +1,6 @@
-//! Dynamic client registration (RFC 7591) answered for a pre-registered client.
+//! Dynamic client registration (RFC 7591), answered with a sealed client id of the client's
+//! own ([`ClientRegistration::sealed`]) or with the one pre-registered client id
+//! ([`ClientRegistration::for_pre_registered_client`]).
 //!
 //! An upstream such as Google or GitHub has no registration endpoint, but MCP clients
 //! register before they authorize. The proxy answers their registration with its own
@@ -11,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 
 use super::redirect::RedirectUriPolicy;
+use super::registration::SealedRegistrationOptions;
+use super::state::StateKey;
 
 /// The largest registration request body accepted.
 pub const MAX_REGISTRATION_BYTES: usize = 16 * 1024;
@@ -124,48 +128,46 @@ impl ClientRegistration {
         policy: &RedirectUriPolicy,
         now: u64,
     ) -> Result<Self> {
-        if request.redirect_uris.is_empty() {
-            return Err(Error::new(
-                ErrorKind::RedirectUriRejected,
-                "the registration has no redirect_uris; the authorization code flow needs at \
-                 least one (RFC 7591 §2)",
-            ));
-        }
-        if request.redirect_uris.len() > MAX_REDIRECT_URIS {
-            return Err(Error::new(
-                ErrorKind::InvalidClientMetadata,
-                format!("the registration has more than {MAX_REDIRECT_URIS} redirect_uris"),
-            ));
-        }
-        for uri in &request.redirect_uris {
-            policy.check(uri)?;
-        }
-        let grant_types = or_default(&request.grant_types, "authorization_code");
-        if let Some(g) = grant_types
-            .iter()
-            .find(|g| !SUPPORTED_GRANT_TYPES.contains(&g.as_str()))
-        {
-            return Err(Error::new(
-                ErrorKind::InvalidClientMetadata,
-                format!(
-                    "grant type {} is not served by this server; use authorization_code and \
-                     refresh_token",
-                    crate::untrusted::quote(g)
-                ),
-            ));
-        }
-        let response_types = or_default(&request.response_types, "code");
-        if let Some(r) = response_types.iter().find(|r| *r != "code") {
-            return Err(Error::new(
-                ErrorKind::InvalidClientMetadata,
-                format!(
-                    "response type {} is not served by this server; use code",
-                    crate::untrusted::quote(r)
-                ),
-            ));
-        }
+        let (grant_types, response_types) = check_request(request, policy)?;
         Ok(ClientRegistration {
             client_id: client_id.to_owned(),
+            client_id_issued_at: now,
+            redirect_uris: request.redirect_uris.clone(),
+            grant_types,
+            response_types,
+            token_endpoint_auth_method: String::from("none"),
+            client_name: request.client_name.clone(),
+            client_uri: request.client_uri.clone(),
+            scope: request.scope.clone(),
+            software_id: request.software_id.clone(),
+            software_version: request.software_version.clone(),
+        })
+    }
+
+    /// Registers the client that sent `request` under a client id of its own: its redirect
+    /// URIs, name, home page and the time `now` (Unix seconds), sealed under `key` (HMAC, as
+    /// [`super::ProxyState`]), so that the authorize endpoint accepts only the redirect URIs
+    /// this client registered ([`super::RegisteredClient::open`]) without any store shared
+    /// between the server's instances.
+    ///
+    /// # Errors
+    /// As [`for_pre_registered_client`](Self::for_pre_registered_client);
+    /// [`ErrorKind::InvalidClientMetadata`] also for a `client_uri` that is not an `https`
+    /// URL, or a registration too large to seal (more than
+    /// [`super::MAX_SEALED_CLIENT_ID_BYTES`]); [`ErrorKind::InvalidConfig`] when
+    /// `options.ttl` is outside [`super::REGISTRATION_TTL_RANGE`].
+    pub fn sealed(
+        request: &ClientRegistrationRequest,
+        key: &StateKey,
+        policy: &RedirectUriPolicy,
+        now: u64,
+        options: &SealedRegistrationOptions,
+    ) -> Result<Self> {
+        options.validate()?;
+        let (grant_types, response_types) = check_request(request, policy)?;
+        let client_id = super::registration::seal(request, key, now, options)?;
+        Ok(ClientRegistration {
+            client_id,
             client_id_issued_at: now,
             redirect_uris: request.redirect_uris.clone(),
             grant_types,
@@ -182,6 +184,62 @@ impl ClientRegistration {
     /// The JSON body.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
+    }
+}
+
+/// The checks every registration passes: redirect URIs present, not too many, each accepted
+/// by `policy`; grant and response types the proxy serves. Returns those types, defaulted.
+fn check_request(
+    request: &ClientRegistrationRequest,
+    policy: &RedirectUriPolicy,
+) -> Result<(Vec<String>, Vec<String>)> {
+    if request.redirect_uris.is_empty() {
+        return Err(Error::new(
+            ErrorKind::RedirectUriRejected,
+            "the registration has no redirect_uris; the authorization code flow needs at \
+             least one (RFC 7591 §2)",
+        ));
+    }
+    if request.redirect_uris.len() > MAX_REDIRECT_URIS {
+        return Err(Error::new(
+            ErrorKind::InvalidClientMetadata,
+            format!("the registration has more than {MAX_REDIRECT_URIS} redirect_uris"),
+        ));
+    }
+    for uri in &request.redirect_uris {
+        policy.check(uri)?;
+    }
+    let grant_types = or_default(&request.grant_types, "authorization_code");
+    check_grant_types(&grant_types).map_err(|m| Error::new(ErrorKind::InvalidClientMetadata, m))?;
+    let response_types = or_default(&request.response_types, "code");
+    check_response_types(&response_types)
+        .map_err(|m| Error::new(ErrorKind::InvalidClientMetadata, m))?;
+    Ok((grant_types, response_types))
+}
+
+/// Every grant type must be one the proxy serves; the message otherwise.
+pub(super) fn check_grant_types(grant_types: &[String]) -> std::result::Result<(), String> {
+    match grant_types
+        .iter()
+        .find(|g| !SUPPORTED_GRANT_TYPES.contains(&g.as_str()))
+    {
+        Some(g) => Err(format!(
+            "grant type {} is not served by this server; use authorization_code and \
+             refresh_token",
+            crate::untrusted::quote(g)
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Every response type must be `code`; the message otherwise.
+pub(super) fn check_response_types(response_types: &[String]) -> std::result::Result<(), String> {
+    match response_types.iter().find(|r| *r != "code") {
+        Some(r) => Err(format!(
+            "response type {} is not served by this server; use code",
+            crate::untrusted::quote(r)
+        )),
+        None => Ok(()),
     }
 }
 

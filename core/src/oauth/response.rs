@@ -157,6 +157,43 @@ impl fmt::Debug for TokenResponse {
     }
 }
 
+/// Checks the `iss` parameter of the upstream's authorization response (the redirect to the
+/// proxy's callback) against the upstream's `issuer` (RFC 9207 §2.4): when present it must
+/// equal the issuer exactly, and when the upstream's metadata says
+/// `authorization_response_iss_parameter_supported` (`required`), it must be present. This
+/// defeats mix-up attacks, where a response from another authorization server is injected
+/// into this flow. Check it before redeeming the code.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRequest`] (`invalid_request`, reason `iss`) naming what differs.
+pub fn check_authorization_response_issuer(
+    iss: Option<&str>,
+    issuer: &str,
+    required: bool,
+) -> Result<()> {
+    match iss {
+        Some(iss) if iss == issuer => Ok(()),
+        Some(iss) => Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!(
+                "the authorization response's iss {} is not the upstream's issuer {}                  (RFC 9207): the response may come from another authorization server; start                  the authorization again",
+                crate::net::quote_url(iss),
+                crate::net::quote_url(issuer)
+            ),
+        )
+        .with_reason("iss")),
+        None if required => Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!(
+                "the authorization response has no iss, and the upstream {} says it sends one                  (RFC 9207 §2.4)",
+                crate::net::quote_url(issuer)
+            ),
+        )
+        .with_reason("iss")),
+        None => Ok(()),
+    }
+}
+
 /// The body as a JSON object, from JSON or from the form encoding.
 fn parse_body(response: &HttpResponse) -> Result<Map<String, Value>> {
     let media_type = response.header("content-type").map(|ct| {
@@ -392,6 +429,44 @@ mod tests {
         );
         assert_eq!(t.expires_in, Some(60));
         assert!(t.refresh_token.is_none());
+    }
+
+    #[test]
+    fn rfc9207_s2_4_iss_checked_when_present_and_when_promised() {
+        let issuer = "https://idp.example.com";
+        assert!(check_authorization_response_issuer(Some(issuer), issuer, true).is_ok());
+        assert!(check_authorization_response_issuer(Some(issuer), issuer, false).is_ok());
+        assert!(check_authorization_response_issuer(None, issuer, false).is_ok());
+        for (iss, required) in [
+            (Some("https://attacker.example"), false),
+            (Some("https://idp.example.com/"), true),
+            (Some("https://IDP.example.com"), false),
+            (None, true),
+        ] {
+            let err = check_authorization_response_issuer(iss, issuer, required).unwrap_err();
+            assert_eq!(
+                (
+                    err.kind(),
+                    err.reason(),
+                    err.oauth_error(),
+                    err.http_status()
+                ),
+                (
+                    ErrorKind::InvalidRequest,
+                    Some("iss"),
+                    "invalid_request",
+                    400
+                ),
+                "{iss:?}"
+            );
+            assert!(err.message().contains("RFC 9207"), "{err}");
+        }
+        let long = format!("https://a.example/{}\n", "x".repeat(5000));
+        let err = check_authorization_response_issuer(Some(&long), issuer, false).unwrap_err();
+        assert!(
+            err.message().len() < 600 && !err.message().contains('\n'),
+            "{err}"
+        );
     }
 
     #[test]

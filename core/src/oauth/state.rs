@@ -75,16 +75,21 @@ pub const MAX_SEALED_STATE_BYTES: usize = 4096;
 /// Labels that separate the uses of the one key, so a MAC made for one purpose is never
 /// valid for another.
 const MAC_LABEL: &[u8] = b"mcp-bearer/proxy-state/mac/v1";
+const CLIENT_MAC_LABEL: &[u8] = b"mcp-bearer/proxy-client/mac/v1";
 const DERIVE_LABEL: &[u8] = b"mcp-bearer/proxy-state/derive/v1";
 const PKCE_LABEL: &[u8] = b"upstream-pkce-verifier\0";
 const NONCE_LABEL: &[u8] = b"upstream-nonce\0";
 
-/// The key that seals proxy states. Every instance of the server must use the same one.
+/// The key that seals proxy states and registered client ids
+/// ([`super::ClientRegistration::sealed`]). Every instance of the server must use the same
+/// one. Each use has its own key derived from it, so a sealed state is never a valid client
+/// id, nor the reverse.
 ///
 /// `Debug` redacts it.
 #[derive(Clone)]
 pub struct StateKey {
     mac: hmac::Key,
+    client_mac: hmac::Key,
     derive: hmac::Key,
 }
 
@@ -113,6 +118,7 @@ impl StateKey {
             |label: &[u8]| hmac::Key::new(hmac::HMAC_SHA256, hmac::sign(&master, label).as_ref());
         Ok(StateKey {
             mac: derive_key(MAC_LABEL),
+            client_mac: derive_key(CLIENT_MAC_LABEL),
             derive: derive_key(DERIVE_LABEL),
         })
     }
@@ -126,6 +132,11 @@ impl StateKey {
         let mut secret = [0u8; StateKey::MIN_LEN];
         fill_random(&mut secret)?;
         StateKey::new(&secret)
+    }
+
+    /// The key that seals registered client ids.
+    pub(super) fn client_mac(&self) -> &hmac::Key {
+        &self.client_mac
     }
 
     fn upstream_secrets(&self, id: &str) -> UpstreamSecrets {
@@ -208,9 +219,7 @@ impl ProxyState {
                 format!("cannot encode the proxy state: {e}"),
             )
         })?;
-        let body = b64::encode(json);
-        let tag = hmac::sign(&key.mac, body.as_bytes());
-        let value = format!("{body}.{}", b64::encode(tag.as_ref()));
+        let value = seal_bytes(&key.mac, &json);
         if value.len() > MAX_SEALED_STATE_BYTES {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
@@ -250,37 +259,30 @@ impl ProxyState {
     /// [`ErrorKind::OAuthStateInvalid`], with reason `malformed` (not a sealed state, or too
     /// long), `signature` (altered, or sealed under another key) or `expired`.
     pub fn open(key: &StateKey, sealed: &str, now: u64) -> Result<OpenedState> {
-        if sealed.len() > MAX_SEALED_STATE_BYTES {
-            return Err(invalid(
-                "malformed",
-                "the OAuth state is too long to be one this server sealed",
-            ));
-        }
-        let Some((body, tag)) = sealed.split_once('.') else {
-            return Err(invalid(
-                "malformed",
-                "the OAuth state is not a sealed proxy state",
-            ));
+        let json = match unseal(&key.mac, sealed, MAX_SEALED_STATE_BYTES) {
+            Ok(json) => json,
+            Err(Unsealed::TooLong) => {
+                return Err(invalid(
+                    "malformed",
+                    "the OAuth state is too long to be one this server sealed",
+                ));
+            }
+            Err(Unsealed::Malformed) => {
+                return Err(invalid(
+                    "malformed",
+                    "the OAuth state is not a sealed proxy state",
+                ));
+            }
+            Err(Unsealed::Signature) => {
+                return Err(invalid(
+                    "signature",
+                    "the OAuth state was altered or sealed under another key; start the \
+                     authorization again",
+                ));
+            }
         };
-        let tag = b64::decode(tag).ok().filter(|_| b64::is_alphabet(body));
-        let Some(tag) = tag else {
-            return Err(invalid(
-                "malformed",
-                "the OAuth state is not a sealed proxy state",
-            ));
-        };
-        // Check the MAC before parsing anything: the JSON parser never sees forged input.
-        if hmac::verify(&key.mac, body.as_bytes(), &tag).is_err() {
-            return Err(invalid(
-                "signature",
-                "the OAuth state was altered or sealed under another key; start the \
-                 authorization again",
-            ));
-        }
-        let payload: Payload = b64::decode(body)
-            .ok()
-            .and_then(|json| serde_json::from_slice(&json).ok())
-            .ok_or_else(|| invalid("malformed", "the OAuth state's payload is not readable"))?;
+        let payload: Payload = serde_json::from_slice(&json)
+            .map_err(|_| invalid("malformed", "the OAuth state's payload is not readable"))?;
         if now >= payload.exp {
             return Err(invalid(
                 "expired",
@@ -299,11 +301,15 @@ impl ProxyState {
     }
 
     /// Where to send the client after the upstream leg succeeded: its redirect URI with
-    /// `code`, its `state` and, when given, `iss` (RFC 9207), after its own query.
+    /// `code`, its `state` and `iss`, the proxy's issuer (RFC 9207: the client checks it
+    /// against the server it started with, which defeats mix-up attacks), after its own
+    /// query. Say so in the proxy's metadata:
+    /// [`AuthorizationServerMetadata::for_proxy`](crate::metadata::AuthorizationServerMetadata::for_proxy)
+    /// sets `authorization_response_iss_parameter_supported`.
     ///
     /// # Errors
     /// [`ErrorKind::RedirectUriRejected`] when the stored redirect URI does not parse.
-    pub fn client_redirect_url(&self, code: &str, issuer: Option<&str>) -> Result<String> {
+    pub fn client_redirect_url(&self, code: &str, issuer: &str) -> Result<String> {
         self.redirect_with(&[("code", code)], issuer)
     }
 
@@ -316,7 +322,7 @@ impl ProxyState {
         &self,
         error: &str,
         description: Option<&str>,
-        issuer: Option<&str>,
+        issuer: &str,
     ) -> Result<String> {
         match description {
             Some(d) => self.redirect_with(&[("error", error), ("error_description", d)], issuer),
@@ -324,7 +330,7 @@ impl ProxyState {
         }
     }
 
-    fn redirect_with(&self, params: &[(&str, &str)], issuer: Option<&str>) -> Result<String> {
+    fn redirect_with(&self, params: &[(&str, &str)], issuer: &str) -> Result<String> {
         let mut url = Url::parse(&self.redirect_uri).map_err(|_| {
             Error::new(
                 ErrorKind::RedirectUriRejected,
@@ -337,12 +343,47 @@ impl ProxyState {
             if let Some(state) = &self.client_state {
                 query.append_pair("state", state);
             }
-            if let Some(iss) = issuer {
-                query.append_pair("iss", iss);
-            }
+            query.append_pair("iss", issuer);
         }
         Ok(url.into())
     }
+}
+
+/// `json` as `base64url(json).base64url(HMAC-SHA256(mac, base64url(json)))`.
+pub(super) fn seal_bytes(mac: &hmac::Key, json: &[u8]) -> String {
+    let body = b64::encode(json);
+    let tag = hmac::sign(mac, body.as_bytes());
+    format!("{body}.{}", b64::encode(tag.as_ref()))
+}
+
+/// Why a sealed value did not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unsealed {
+    /// Longer than any value this server seals.
+    TooLong,
+    /// Not `body.tag` in base64url.
+    Malformed,
+    /// The tag does not match: altered, or sealed under another key.
+    Signature,
+}
+
+/// The JSON a [`seal_bytes`] value carries, once its tag checks out. The MAC is checked
+/// before anything is parsed: the JSON parser never sees forged input.
+pub(super) fn unseal(
+    mac: &hmac::Key,
+    sealed: &str,
+    max_len: usize,
+) -> std::result::Result<Vec<u8>, Unsealed> {
+    if sealed.len() > max_len {
+        return Err(Unsealed::TooLong);
+    }
+    let (body, tag) = sealed.split_once('.').ok_or(Unsealed::Malformed)?;
+    let tag = b64::decode(tag)
+        .ok()
+        .filter(|_| b64::is_alphabet(body))
+        .ok_or(Unsealed::Malformed)?;
+    hmac::verify(mac, body.as_bytes(), &tag).map_err(|_| Unsealed::Signature)?;
+    b64::decode(body).map_err(|_| Unsealed::Malformed)
 }
 
 /// The upstream leg's secrets, derived from the key and the state's id.
@@ -591,7 +632,7 @@ mod tests {
     fn client_redirects_keep_query_and_add_state_and_iss() {
         let state = sample();
         let ok = state
-            .client_redirect_url("proxy-code", Some("https://mcp.example.com"))
+            .client_redirect_url("proxy-code", "https://mcp.example.com")
             .unwrap();
         assert_eq!(
             ok,
@@ -599,19 +640,21 @@ mod tests {
              &state=client+state+%26+more&iss=https%3A%2F%2Fmcp.example.com"
         );
         let err = state
-            .client_error_redirect_url("access_denied", Some("User said no"), None)
+            .client_error_redirect_url("access_denied", Some("User said no"), "https://m.example")
             .unwrap();
         assert_eq!(
             err,
             "http://127.0.0.1:33418/callback?from=cli&error=access_denied\
-             &error_description=User+said+no&state=client+state+%26+more"
+             &error_description=User+said+no&state=client+state+%26+more&iss=https%3A%2F%2Fm.example"
         );
         let mut no_state = sample();
         no_state.client_state = None;
         no_state.redirect_uri = "cursor://anysphere.cursor-retrieval/oauth/cb".into();
         assert_eq!(
-            no_state.client_redirect_url("c", None).unwrap(),
-            "cursor://anysphere.cursor-retrieval/oauth/cb?code=c"
+            no_state
+                .client_redirect_url("c", "https://m.example")
+                .unwrap(),
+            "cursor://anysphere.cursor-retrieval/oauth/cb?code=c&iss=https%3A%2F%2Fm.example"
         );
     }
 }

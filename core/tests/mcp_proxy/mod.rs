@@ -5,11 +5,16 @@
 //! - `GET /.well-known/oauth-protected-resource/mcp` (RFC 9728) and
 //!   `GET /.well-known/oauth-authorization-server` (RFC 8414; no OIDC document, so clients
 //!   take the fallback), `GET /jwks` (the keys of the tokens it signs);
-//! - `POST /register`: RFC 7591 answered for the pre-registered client;
+//! - `POST /register`: RFC 7591 answered for the pre-registered client
+//!   ([`ClientMode::PreRegistered`]), or with a sealed client id of the client's own
+//!   ([`ClientMode::Identified`]);
 //! - `GET /authorize`: the client's request checked (redirect URI policy, PKCE `S256`,
-//!   `resource`), sealed into the `state`, and sent on to the upstream with the upstream
-//!   leg's own PKCE challenge and nonce;
-//! - `GET /oauth/callback`: the state opened, the upstream code redeemed
+//!   `resource`; in [`ClientMode::Identified`], the client identified by its metadata
+//!   document or its sealed registration, its redirect URI checked against its own list, and
+//!   the consent it would be shown recorded), sealed into the `state`, and sent on to the
+//!   upstream with the upstream leg's own PKCE challenge and nonce;
+//! - `GET /oauth/callback`: the state opened, the upstream's `iss` checked (RFC 9207), the
+//!   upstream code redeemed
 //!   (`client_secret_basic`), the ID token validated, the upstream token set kept, the client
 //!   sent back with the proxy's own code, or with the relayed error;
 //! - `POST /token`: the client's code and PKCE verifier checked, the proxy's own access
@@ -32,12 +37,13 @@ use mcp_bearer::id_token::{IdTokenValidator, IdTokenValidatorOptions};
 use mcp_bearer::metadata::{
     AuthorizationServerMetadata, BearerChallenge, ProtectedResourceMetadata, bearer_token,
 };
-use mcp_bearer::net::{Fetch, HttpRequest, HttpResponse};
+use mcp_bearer::net::{Fetch, HttpRequest, HttpResponse, UreqFetchOptions};
 use mcp_bearer::oauth::{
-    AuthorizationRequest, ClientAuth, ClientRegistration, ClientRegistrationRequest,
-    DEFAULT_STATE_TTL_SECS, Grant, OAuthErrorResponse, PkceChallenge, PkceVerifier, ProxyState,
-    RedirectUriPolicy, SecretString, StateKey, TokenRequest, TokenResponse, UpstreamTokens,
-    random_state,
+    AuthorizationRequest, ClientAuth, ClientMetadataOptions, ClientMetadataResolver,
+    ClientRegistration, ClientRegistrationRequest, Consent, DEFAULT_STATE_TTL_SECS, Grant,
+    OAuthErrorResponse, PkceChallenge, PkceVerifier, ProxyClient, ProxyState, RedirectUriPolicy,
+    SealedRegistrationOptions, SecretString, StateKey, TokenRequest, TokenResponse, UpstreamTokens,
+    check_authorization_response_issuer, random_state,
 };
 use mcp_bearer::{
     Algorithm, Error, ErrorKind, KeySource, RemoteJwks, RemoteJwksOptions, SigningKey, TypPolicy,
@@ -114,6 +120,17 @@ pub(crate) fn send(fetch: &dyn Fetch, ledger: &Ledger, request: &HttpRequest) ->
     response
 }
 
+/// How the proxy knows its clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClientMode {
+    /// Every client registers as [`PROXY_CLIENTS_ID`]; redirect URIs are checked against the
+    /// policy only.
+    PreRegistered,
+    /// Clients are identified: by a client id metadata document (fetched on 127.0.0.1 with
+    /// the loopback opt-in), or by a sealed registration bound to its redirect URIs.
+    Identified,
+}
+
 /// A code the proxy issued to its client, and what it stands for.
 struct IssuedCode {
     request: ProxyState,
@@ -132,6 +149,11 @@ pub(crate) struct Proxy {
     pub(crate) prm_url: String,
     pub(crate) state_key: StateKey,
     pub(crate) signing_key: SigningKey,
+    pub(crate) mode: ClientMode,
+    /// Resolves client id metadata documents ([`ClientMode::Identified`] only).
+    documents: Option<ClientMetadataResolver>,
+    /// What the consent page would have shown, one per accepted authorization request.
+    pub(crate) consents: Mutex<Vec<Consent>>,
     policy: RedirectUriPolicy,
     upstream: ProviderMetadata,
     pub(crate) id_tokens: IdTokenValidator,
@@ -155,6 +177,7 @@ impl Proxy {
         fetch: Arc<dyn Fetch>,
         clock: Arc<ManualClock>,
         ledger: Arc<Ledger>,
+        mode: ClientMode,
     ) -> (Arc<Proxy>, Server) {
         let listener = bind();
         let issuer = listener.origin();
@@ -186,6 +209,19 @@ impl Proxy {
         )
         .expect("ID token validator");
         let signing_key = SigningKey::generate(Algorithm::ES256).expect("ES256 key");
+        let documents = (mode == ClientMode::Identified).then(|| {
+            // The test's clients publish their documents on 127.0.0.1: the loopback opt-in.
+            let options = ClientMetadataOptions {
+                dangerous_allow_loopback: true,
+                ..ClientMetadataOptions::default()
+            };
+            let fetch_options = UreqFetchOptions {
+                ignore_proxy_env: true,
+                ..UreqFetchOptions::default()
+            };
+            ClientMetadataResolver::with_clock(options, &fetch_options, Arc::clone(&clock_dyn))
+                .expect("client metadata resolver")
+        });
         let prm_url = ProtectedResourceMetadata::new(resource.clone(), vec![issuer.clone()])
             .well_known_url()
             .expect("PRM URL");
@@ -194,6 +230,9 @@ impl Proxy {
             prm_url,
             state_key: StateKey::new(STATE_KEY.as_bytes()).expect("state key"),
             signing_key,
+            mode,
+            documents,
+            consents: Mutex::new(Vec::new()),
             policy: RedirectUriPolicy::default(),
             upstream,
             id_tokens,
@@ -232,7 +271,13 @@ impl Proxy {
             AuthorizationServerMetadata::for_proxy(&self.issuer, false).expect("metadata");
         asm.jwks_uri = Some(format!("{}/jwks", self.issuer));
         asm.scopes_supported = strings(PROXY_SCOPES);
-        asm.authorization_response_iss_parameter_supported = Some(true);
+        assert_eq!(
+            asm.authorization_response_iss_parameter_supported,
+            Some(true)
+        );
+        if self.mode == ClientMode::Identified {
+            asm.client_id_metadata_document_supported = Some(true);
+        }
         asm
     }
 
@@ -244,15 +289,24 @@ impl Proxy {
         Response::json(relay.status, relay.to_json())
     }
 
-    /// RFC 7591, answered for the pre-registered client.
+    /// RFC 7591, answered for the pre-registered client or with a sealed client id.
     fn register(&self, request: &Request) -> Result<Response, Error> {
         let asked = ClientRegistrationRequest::parse(&request.body)?;
-        let registration = ClientRegistration::for_pre_registered_client(
-            &asked,
-            PROXY_CLIENTS_ID,
-            &self.policy,
-            self.now(),
-        )?;
+        let registration = match self.mode {
+            ClientMode::PreRegistered => ClientRegistration::for_pre_registered_client(
+                &asked,
+                PROXY_CLIENTS_ID,
+                &self.policy,
+                self.now(),
+            )?,
+            ClientMode::Identified => ClientRegistration::sealed(
+                &asked,
+                &self.state_key,
+                &self.policy,
+                self.now(),
+                &SealedRegistrationOptions::default(),
+            )?,
+        };
         let body = serde_json::to_string(&registration).expect("registration JSON");
         Ok(Response::json(ClientRegistration::STATUS, body))
     }
@@ -265,10 +319,35 @@ impl Proxy {
         if param(q, "response_type") != Some("code") {
             return Err(invalid("response_type must be code"));
         }
-        let client_id = param(q, "client_id").filter(|id| *id == PROXY_CLIENTS_ID);
-        let client_id = client_id.ok_or_else(|| invalid("unknown client_id"))?;
+        let client_id = param(q, "client_id").ok_or_else(|| invalid("no client_id"))?;
         let redirect_uri = param(q, "redirect_uri").ok_or_else(|| invalid("no redirect_uri"))?;
-        self.policy.check(redirect_uri)?;
+        let scopes: Vec<String> = param(q, "scope")
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        match self.mode {
+            ClientMode::PreRegistered => {
+                if client_id != PROXY_CLIENTS_ID {
+                    return Err(invalid("unknown client_id"));
+                }
+                self.policy.check(redirect_uri)?;
+            }
+            ClientMode::Identified => {
+                let client = ProxyClient::identify(
+                    client_id,
+                    &self.state_key,
+                    self.documents.as_ref(),
+                    self.now(),
+                )?;
+                self.ledger.show("ProxyClient", &client);
+                let consent = client.authorize(redirect_uri, &scopes, &self.policy)?;
+                self.ledger.show("Consent", &consent);
+                // A real server renders the consent page here; the test's user approves.
+                self.consents.lock().unwrap().push(consent);
+            }
+        }
         let code_challenge = PkceChallenge::from_request(
             param(q, "code_challenge").unwrap_or_default(),
             param(q, "code_challenge_method"),
@@ -280,12 +359,6 @@ impl Proxy {
         if resources.iter().any(|r| *r != self.resource) {
             return Err(invalid("resource is not this MCP server (RFC 8707 §2)"));
         }
-        let scopes: Vec<String> = param(q, "scope")
-            .unwrap_or_default()
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
         if scopes.iter().any(|s| !PROXY_SCOPES.contains(&s.as_str())) {
             return Err(invalid("unknown scope"));
         }
@@ -328,7 +401,15 @@ impl Proxy {
         let sealed = param(q, "state").unwrap_or_default();
         let opened = ProxyState::open(&self.state_key, sealed, self.now())?;
         self.ledger.show("OpenedState", &opened);
-        let issuer = Some(self.issuer.as_str());
+        // RFC 9207: a response from another authorization server is refused here, before its
+        // code is redeemed anywhere.
+        let promised = self
+            .upstream
+            .raw
+            .get("authorization_response_iss_parameter_supported")
+            == Some(&Value::Bool(true));
+        check_authorization_response_issuer(param(q, "iss"), &self.upstream.issuer, promised)?;
+        let issuer = self.issuer.as_str();
         if let Some(error) = param(q, "error") {
             let url = opened.state.client_error_redirect_url(
                 error,

@@ -198,6 +198,7 @@ impl Provider {
                 "scopes_supported": ["openid", "email", "profile", "offline_access"],
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
+                "authorization_response_iss_parameter_supported": true,
             }),
         )
     }
@@ -217,10 +218,16 @@ impl Provider {
             return Response::oauth_error(400, "invalid_request", "redirect_uri is not registered");
         };
         let state = param(q, "state");
+        // RFC 9207: every response to the redirect URI names this issuer.
+        let iss = self.issuer.as_str();
         let refuse = |error: &str, description: &str| {
             redirect(&with_query(
                 redirect_uri,
-                &[("error", error), ("error_description", description)],
+                &[
+                    ("error", error),
+                    ("error_description", description),
+                    ("iss", iss),
+                ],
                 state,
             ))
         };
@@ -264,7 +271,11 @@ impl Provider {
             expires_at: self.now() + CODE_TTL,
         };
         self.codes.lock().unwrap().insert(code.clone(), grant);
-        redirect(&with_query(redirect_uri, &[("code", &code)], state))
+        redirect(&with_query(
+            redirect_uri,
+            &[("code", &code), ("iss", iss)],
+            state,
+        ))
     }
 
     /// RFC 6749 §3.2: client authentication first, then the grant.
