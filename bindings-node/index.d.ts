@@ -40,14 +40,14 @@ export declare class OpenedState {
   upstreamPkceVerifier(): string
   /**
    * Where to send the client after the upstream leg succeeded: its redirect URI with
-   * `code`, its `state` and, when given, `iss` (RFC 9207).
+   * `code`, its `state` and `iss`, the proxy's issuer (RFC 9207).
    */
-  clientRedirectUrl(code: string, issuer?: string | undefined | null): string
+  clientRedirectUrl(code: string, issuer: string): string
   /**
    * Where to send the client when the authorization failed: its redirect URI with `error`,
-   * `error_description` when given, its `state` and `iss` when given.
+   * `error_description` when given, its `state` and `iss`, the proxy's issuer (RFC 9207).
    */
-  clientErrorRedirectUrl(error: string, description?: string | undefined | null, issuer?: string | undefined | null): string
+  clientErrorRedirectUrl(error: string, description: string | undefined | null, issuer: string): string
   /** The public parts: `state` and `expiresAt`. */
   toJSON(): { state: ProxyStateObject, expiresAt: number }
 }

@@ -232,37 +232,33 @@ impl OpenedState {
     }
 
     /// Where to send the client after the upstream leg succeeded: its redirect URI with
-    /// `code`, its `state` and, when given, `iss` (RFC 9207).
+    /// `code`, its `state` and `iss`, the proxy's issuer (RFC 9207).
     #[napi]
     pub fn client_redirect_url(
         &self,
         env: Env,
         code: String,
-        issuer: Option<String>,
+        issuer: String,
     ) -> napi::Result<String> {
         run(&env, || {
-            self.inner
-                .state
-                .client_redirect_url(&code, issuer.as_deref())
+            self.inner.state.client_redirect_url(&code, &issuer)
         })
     }
 
     /// Where to send the client when the authorization failed: its redirect URI with `error`,
-    /// `error_description` when given, its `state` and `iss` when given.
+    /// `error_description` when given, its `state` and `iss`, the proxy's issuer (RFC 9207).
     #[napi]
     pub fn client_error_redirect_url(
         &self,
         env: Env,
         error: String,
         description: Option<String>,
-        issuer: Option<String>,
+        issuer: String,
     ) -> napi::Result<String> {
         run(&env, || {
-            self.inner.state.client_error_redirect_url(
-                &error,
-                description.as_deref(),
-                issuer.as_deref(),
-            )
+            self.inner
+                .state
+                .client_error_redirect_url(&error, description.as_deref(), &issuer)
         })
     }
 
