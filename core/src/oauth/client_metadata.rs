@@ -182,7 +182,7 @@ impl ClientMetadataDocument {
     ///
     /// # Errors
     /// [`ErrorKind::OAuthInvalidClient`] with reason `client_id_url` or `address`.
-    pub fn check_client_id(client_id: &str, options: &ClientMetadataOptions) -> Result<Url> {
+    pub fn check_client_id(client_id: &str, options: &ClientMetadataOptions) -> Result<()> {
         let bad = |what: &str| {
             invalid_client(
                 "client_id_url",
@@ -224,7 +224,7 @@ impl ClientMetadataDocument {
         policy
             .check_host(&url)
             .map_err(|m| invalid_client("address", format!("the client_id's {m}")))?;
-        Ok(url)
+        Ok(())
     }
 
     /// Reads and checks the answer to the fetch of `client_id`: status 200 (a redirect is
