@@ -8,6 +8,45 @@ export type { ErrorCode } from './codes'; export * from './peers'
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * Fetches, checks and caches client id metadata documents (the core's
+ * `ClientMetadataResolver`): the client id is an `https` URL, the document there must name
+ * it as its `client_id` and list the redirect URIs. The fetch refuses loopback, private and
+ * link-local addresses (on every address the name resolves to, and connects only to the
+ * address it checked) unless the options opt in.
+ */
+export declare class ClientMetadataResolver {
+  /**
+   * A resolver with the system clock. `options` is the core's `ClientMetadataOptions` in
+   * camelCase (durations in seconds): `timeout` defaults to 5 (1 ms to 10 min);
+   * `maxResponseBytes` to 65536 (64 KiB); `cacheTtl`, the lifetime of a document whose
+   * response has no caching headers, to 300 (0 to 7 days); `maxCacheTtl`, whatever the
+   * headers say, to 86400 (0 to 7 days); `cacheEntries` to 1000 (0 for no cache);
+   * `tokenEndpointAuthMethods` to `['none']`; `dangerousAllowLoopback` (documents on
+   * 127.0.0.0/8, `::1`, `localhost`, and plain `http` ids there: tests and development) and
+   * `dangerousAllowPrivate` (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) to `false`.
+   * `fetchOptions` is the core's `UreqFetchOptions` in camelCase: `extraCaPem` (PEM text)
+   * defaults to none, `onlyExtraCa` to `false`, `ignoreProxyEnv` to `false` (a fetch with
+   * an address policy, as this one always is, ignores the proxy variables anyway); its
+   * `addressPolicy` is replaced by the one of `options`. Throws `ERR_INVALID_CONFIG` for
+   * an unknown member, a wrong type or a value out of range.
+   */
+  constructor(options?: { timeout?: number, maxResponseBytes?: number, cacheTtl?: number, maxCacheTtl?: number, cacheEntries?: number, tokenEndpointAuthMethods?: string[], dangerousAllowLoopback?: boolean, dangerousAllowPrivate?: boolean } | undefined | null, fetchOptions?: { extraCaPem?: string, onlyExtraCa?: boolean, ignoreProxyEnv?: boolean } | undefined | null)
+  /**
+   * The document for `clientId`: from the cache while it is fresh (by the response's
+   * `Cache-Control: max-age` or `Expires`, within `maxCacheTtl`), otherwise fetched on the
+   * libuv pool (no redirects followed, size-capped, timed out) and checked. Rejects with
+   * `ERR_OAUTH_INVALID_CLIENT` (`invalid_client`, 401) whose `reason` names the failed
+   * check: `client_id_url` (not an `https` URL with a path in normal form), `address` (a
+   * refused address), `fetch`, `status`, `document`, `client_id` (the document names
+   * another URL), `redirect_uris`, `token_endpoint_auth_method`, `client_secret`,
+   * `client_uri`, `grant_types`, `response_types`. A refused document is not cached.
+   */
+  resolve(clientId: string): Promise<ClientMetadataDocument>
+  /** The options in use, with the core's names (durations in seconds). */
+  toJSON(): { options: Record<string, unknown> }
+}
+
+/**
  * An HTTP request for the host to send, e.g. `fetch(request.url, request)`: `method`,
  * `url`, `headers` and `body` are getters (which `fetch` reads). `toJSON()` redacts the
  * `Authorization` header and the body, which carry secrets.
@@ -72,6 +111,63 @@ export declare class PkceVerifier {
   expose(): string
   /** The public half: `{ challenge, method }`. */
   toJSON(): { challenge: string, method: string }
+}
+
+/**
+ * The client of an authorization request, identified (the core's `ProxyClient`): by a client
+ * id metadata document, or by a client id sealed at registration.
+ */
+export declare class ProxyClient {
+  /**
+   * Identifies the client behind `clientId` (the core's `ProxyClient::identify`): an
+   * `http(s)` URL is a client id metadata document, resolved by `documents` on the libuv
+   * pool (without `documents` it is refused: reason `metadata_document`); anything else
+   * must be a client id `registerSealedClient` sealed under `key`, opened at `now`
+   * (seconds; defaults to the system clock) on the main thread. A host that also keeps a
+   * pre-registered client id compares it first. Rejects with `ERR_OAUTH_INVALID_CLIENT`
+   * (`invalid_client`, 401), `reason` naming the failed check: `ClientMetadataResolver`'s
+   * reasons, or for a sealed id `malformed`, `signature` (altered, or sealed under another
+   * key) or `expired`.
+   */
+  static identify(clientId: string, key: StateKey, documents?: ClientMetadataResolver | undefined | null, now?: number | undefined | null): Promise<ProxyClient>
+  /**
+   * Identifies the client behind `clientId` without client id metadata documents, on the
+   * calling thread (no I/O): a client id `registerSealedClient` sealed under `key`, opened
+   * at `now` (seconds; defaults to the system clock). Throws `ERR_OAUTH_INVALID_CLIENT`
+   * with `reason` `malformed`, `signature`, `expired`, or `metadata_document` for a URL
+   * (use `identify` with a `ClientMetadataResolver` to accept those).
+   */
+  static identifySync(clientId: string, key: StateKey, now?: number | undefined | null): ProxyClient
+  /** The client id. */
+  get clientId(): string
+  /** The redirect URIs the client listed (in its document or its registration). */
+  get redirectUris(): Array<string>
+  /** The client's name, if it gave one. */
+  get clientName(): string | null
+  /** The client's home page, if it gave one. */
+  get clientUri(): string | null
+  /** The metadata document, for a client identified by one; `null` for a registration. */
+  get document(): ClientMetadataDocument | null
+  /**
+   * When a sealed registration stops being accepted, in seconds since the Unix epoch;
+   * `null` when it does not expire, or for a metadata document.
+   */
+  get expiresAt(): number | null
+  /**
+   * Checks the authorization request's `redirectUri` against the client's own list
+   * (exactly, or a loopback `http` URI on any port, RFC 8252 §7.3) and `policy` (defaults
+   * to the core's `RedirectUriPolicy`), and returns what a consent page shows; `scopes`
+   * are the ones asked for (defaults to none). Throws `ERR_INVALID_REQUEST`
+   * (`invalid_request`, reason `redirect_uri`) for a URI the client did not list, and
+   * `ERR_REDIRECT_URI_REJECTED` when `policy` refuses it: answer on the authorize
+   * endpoint's own page, never by a redirect (RFC 6749 §4.1.2.1).
+   */
+  authorize(redirectUri: string, scopes?: string[] | undefined | null, policy?: RedirectUriPolicy | undefined | null): Consent
+  /**
+   * What the client said about itself: `clientId`, `clientName`, `clientUri`,
+   * `redirectUris`, `expiresAt`.
+   */
+  toJSON(): { clientId: string, clientName: string | null, clientUri: string | null, redirectUris: string[], expiresAt: number | null }
 }
 
 /**
@@ -353,8 +449,17 @@ export interface AuthorizationServerMetadataOptions {
   tokenEndpointAuthMethodsSupported?: Array<string>
   /** Defaults to `["S256"]`. */
   codeChallengeMethodsSupported?: Array<string>
-  /** Whether redirects back to clients carry `iss` (RFC 9207). Defaults to none. */
+  /**
+   * Whether redirects back to clients carry `iss` (RFC 9207), as `clientRedirectUrl`
+   * always does. Defaults to `true`.
+   */
   authorizationResponseIssParameterSupported?: boolean
+  /**
+   * Whether the authorize endpoint accepts client id metadata documents as client ids
+   * (`ProxyClient.identify` with a `ClientMetadataResolver`; MCP 2025-11-25). Defaults to
+   * none (the member left out).
+   */
+  clientIdMetadataDocumentSupported?: boolean
   /** A page for developers. Defaults to none. */
   serviceDocumentation?: string
   /** Further members, by their document names. Defaults to none. */
@@ -421,6 +526,16 @@ export interface ChallengeOptions {
 }
 
 /**
+ * Checks the `iss` parameter of the upstream's redirect to the proxy's callback against the
+ * upstream's `issuer` (RFC 9207 §2.4; the core's `check_authorization_response_issuer`),
+ * before the code is redeemed: when present it must equal `issuer` exactly, and when
+ * `required` (the upstream's metadata says `authorization_response_iss_parameter_supported`)
+ * it must be present. Throws `ERR_INVALID_REQUEST` (`invalid_request`, reason `iss`)
+ * otherwise: the response may come from another authorization server (a mix-up).
+ */
+export declare function checkAuthorizationResponseIssuer(iss: string | undefined | null, issuer: string, required: boolean): void
+
+/**
  * Checks the `code_challenge` and `code_challenge_method` of a client's authorization
  * request (the core's `PkceChallenge::from_request`) and returns the challenge. Throws
  * `ERR_INVALID_REQUEST` for a method other than `S256` (a missing one means `plain`) or a
@@ -472,6 +587,26 @@ export interface ClaimMappingObject {
   organizationSlug: Array<string>
 }
 
+/** A client's metadata document, fetched and checked (the core's `ClientMetadataDocument`). */
+export interface ClientMetadataDocument {
+  /** The client id: the URL the document was fetched from, equal to its `client_id`. */
+  clientId: string
+  /** The redirect URIs the document lists. */
+  redirectUris: Array<string>
+  /** The client's name, if the document gives one. */
+  clientName?: string
+  /** The client's home page (an `https` URL), if the document gives one. */
+  clientUri?: string
+  /** The client's logo, if the document gives one (shown only if the host chooses to). */
+  logoUri?: string
+  /** How the client authenticates at the token endpoint: the document's value, or `none`. */
+  tokenEndpointAuthMethod: string
+  /** The grant types the document lists (`authorization_code` when it lists none). */
+  grantTypes: Array<string>
+  /** The document's other members, as sent. */
+  extra: Record<string, unknown>
+}
+
 /** A registration response (RFC 7591 §3.2.1): send `document` with `status`. */
 export interface ClientRegistration {
   /** The status to answer with: 201. */
@@ -507,6 +642,33 @@ export interface ClientRegistration {
  * `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`.
  */
 export declare function cognitoIssuer(region: string, userPoolId: string): string
+
+/**
+ * What a consent page shows for a pending authorization (the core's `Consent`). Every text
+ * in it is the client's own (from its document or its registration): escape it when
+ * rendering.
+ */
+export interface Consent {
+  /**
+   * The client id of the request: for a verified URL, the document's URL (show its
+   * host); for a sealed registration, an opaque value not worth showing.
+   */
+  clientId: string
+  /** The client's name, if it gave one. */
+  clientName?: string
+  /** The client's home page (an `https` URL), if it gave one. */
+  clientUri?: string
+  /** The exact redirect URI the authorization code will be sent to. */
+  redirectUri: string
+  /**
+   * `verified_url`: the client id is an `https` URL whose host published the document
+   * (show that host); `self_asserted`: a registration, whose name anyone could have
+   * chosen (say so).
+   */
+  verification: 'verified_url' | 'self_asserted'
+  /** The scopes the client asked for. */
+  scopes: Array<string>
+}
 
 /**
  * The audiences of Entra tokens for the API registered as `clientId`: the bare client id
@@ -743,6 +905,20 @@ export interface RefreshOptions {
  * `ERR_REDIRECT_URI_REJECTED` for a missing or refused redirect URI.
  */
 export declare function registerClient(body: string | Uint8Array | Record<string, unknown>, clientId: string, policy?: RedirectUriPolicy | undefined | null, now?: number | undefined | null): ClientRegistration
+
+/**
+ * Answers a dynamic client registration (RFC 7591) with a client id of the client's own
+ * (the core's `ClientRegistration::sealed`): its redirect URIs, name, home page and the
+ * time `now` (seconds; defaults to the system clock), HMAC-sealed under `key`, so that
+ * `ProxyClient.identify` on any instance accepts only the redirect URIs it registered,
+ * without a shared store. `body` is as for `registerClient`; `policy` defaults to the
+ * core's `RedirectUriPolicy`; `options.ttl` (seconds) is how long the client id is accepted,
+ * 60 s to 10 years, and defaults to none (as long as the key). Throws
+ * `ERR_INVALID_CLIENT_METADATA` as `registerClient` does and also for a `client_uri` that is
+ * not `https` or a registration too large to seal (over 2 KiB), `ERR_REDIRECT_URI_REJECTED`
+ * for a missing or refused redirect URI, `ERR_INVALID_CONFIG` for a bad option.
+ */
+export declare function registerSealedClient(body: string | Uint8Array | Record<string, unknown>, key: StateKey, policy?: RedirectUriPolicy | undefined | null, options?: { ttl?: number } | undefined | null, now?: number | undefined | null): ClientRegistration
 
 /**
  * Runs the `mcp-bearer` command line (the same code as the Rust binary) with `args` (without

@@ -835,9 +835,11 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ClientMetadataResolver = nativeBinding.ClientMetadataResolver
 module.exports.HttpRequest = nativeBinding.HttpRequest
 module.exports.OpenedState = nativeBinding.OpenedState
 module.exports.PkceVerifier = nativeBinding.PkceVerifier
+module.exports.ProxyClient = nativeBinding.ProxyClient
 module.exports.RedirectUriPolicy = nativeBinding.RedirectUriPolicy
 module.exports.SealedState = nativeBinding.SealedState
 module.exports.StateKey = nativeBinding.StateKey
@@ -849,6 +851,7 @@ module.exports.authorizationServerMetadata = nativeBinding.authorizationServerMe
 module.exports.authorizationServerMetadataUrl = nativeBinding.authorizationServerMetadataUrl
 module.exports.authorizationUrl = nativeBinding.authorizationUrl
 module.exports.bearerToken = nativeBinding.bearerToken
+module.exports.checkAuthorizationResponseIssuer = nativeBinding.checkAuthorizationResponseIssuer
 module.exports.checkPkceChallenge = nativeBinding.checkPkceChallenge
 module.exports.claimMapping = nativeBinding.claimMapping
 module.exports.cognitoIssuer = nativeBinding.cognitoIssuer
@@ -862,6 +865,7 @@ module.exports.protectedResourceMetadataUrl = nativeBinding.protectedResourceMet
 module.exports.randomNonce = nativeBinding.randomNonce
 module.exports.randomState = nativeBinding.randomState
 module.exports.registerClient = nativeBinding.registerClient
+module.exports.registerSealedClient = nativeBinding.registerSealedClient
 module.exports.runCli = nativeBinding.runCli
 module.exports.sealState = nativeBinding.sealState
 module.exports.SUPABASE_AUDIENCE = nativeBinding.SUPABASE_AUDIENCE

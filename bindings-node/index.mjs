@@ -10,6 +10,7 @@ export const { Verifier, allErrors, runCli } = binding
 export const { userInfo, claimMapping, entraIssuers, entraAudiences, entraTenantFromIssuer, supabaseIssuer, SUPABASE_AUDIENCE, cognitoIssuer } = binding
 export const { HttpRequest, authorizationUrl, tokenRequest, TokenResponse, parseTokenResponse, UpstreamTokens, RedirectUriPolicy, registerClient } = binding
 export const { StateKey, SealedState, OpenedState, sealState, openState, PkceVerifier, checkPkceChallenge, verifyPkce, randomState, randomNonce } = binding
+export const { ClientMetadataResolver, ProxyClient, registerSealedClient, checkAuthorizationResponseIssuer } = binding
 export const { protectedResourceMetadata, authorizationServerMetadata, protectedResourceMetadataUrl, authorizationServerMetadataUrl, wwwAuthenticate, bearerToken } = binding
 export const { jwksVerifier } = peers
 

@@ -6,9 +6,11 @@
 //! ([`errors`]), and the asynchronous plumbing lives in [`verifier`]. The command line is the
 //! CLI crate's [`mcp_bearer_cli::run`]. The core's user info ([`claims`]), OAuth proxy values
 //! ([`oauth`], [`tokens`], [`registration`], [`state`]) and metadata documents ([`metadata`])
-//! are plain functions and classes over the core's types.
+//! are plain functions and classes over the core's types; [`clients`] identifies the proxy's
+//! clients (metadata documents resolved on the libuv pool, sealed registrations, consent).
 
 mod claims;
+mod clients;
 mod config;
 mod deliver;
 mod errors;
@@ -22,6 +24,7 @@ mod verifier;
 use napi_derive::napi;
 
 pub use claims::*;
+pub use clients::*;
 pub use deliver::VerifiedToken;
 pub use metadata::*;
 pub use oauth::*;

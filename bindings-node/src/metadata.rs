@@ -144,8 +144,13 @@ pub struct AuthorizationServerMetadataOptions {
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
     /// Defaults to `["S256"]`.
     pub code_challenge_methods_supported: Option<Vec<String>>,
-    /// Whether redirects back to clients carry `iss` (RFC 9207). Defaults to none.
+    /// Whether redirects back to clients carry `iss` (RFC 9207), as `clientRedirectUrl`
+    /// always does. Defaults to `true`.
     pub authorization_response_iss_parameter_supported: Option<bool>,
+    /// Whether the authorize endpoint accepts client id metadata documents as client ids
+    /// (`ProxyClient.identify` with a `ClientMetadataResolver`; MCP 2025-11-25). Defaults to
+    /// none (the member left out).
+    pub client_id_metadata_document_supported: Option<bool>,
     /// A page for developers. Defaults to none.
     pub service_documentation: Option<String>,
     /// Further members, by their document names. Defaults to none.
@@ -177,6 +182,7 @@ pub fn authorization_server_metadata(
             token_endpoint_auth_methods_supported,
             code_challenge_methods_supported,
             authorization_response_iss_parameter_supported,
+            client_id_metadata_document_supported,
             service_documentation,
             extra,
             dangerous_allow_insecure_http,
@@ -211,8 +217,11 @@ pub fn authorization_server_metadata(
         if let Some(methods) = code_challenge_methods_supported {
             asm.code_challenge_methods_supported = methods;
         }
-        asm.authorization_response_iss_parameter_supported =
-            authorization_response_iss_parameter_supported;
+        if authorization_response_iss_parameter_supported.is_some() {
+            asm.authorization_response_iss_parameter_supported =
+                authorization_response_iss_parameter_supported;
+        }
+        asm.client_id_metadata_document_supported = client_id_metadata_document_supported;
         asm.service_documentation = service_documentation;
         asm.extra = extra_members(extra)?;
         Ok(MetadataDocument {

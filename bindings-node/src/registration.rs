@@ -19,7 +19,7 @@ use crate::oauth::{now_secs, run};
 /// `javascript:`, `data:`, `file:`, fragments or userinfo.
 #[napi]
 pub struct RedirectUriPolicy {
-    inner: CoreRedirectUriPolicy,
+    pub(crate) inner: CoreRedirectUriPolicy,
 }
 
 #[napi]
@@ -162,30 +162,43 @@ pub fn register_client(
     now: Option<f64>,
 ) -> napi::Result<ClientRegistration> {
     run(&env, || {
-        let bytes = match body {
-            Either3::A(text) => text.into_bytes(),
-            Either3::B(bytes) => bytes.to_vec(),
-            Either3::C(object) => env
-                .from_js_value::<Value, _>(object)
-                .ok()
-                .and_then(|value| serde_json::to_vec(&value).ok())
-                .ok_or_else(|| invalid_config("the registration request is not JSON"))?,
-        };
-        let request = ClientRegistrationRequest::parse(&bytes)?;
-        let default_policy;
-        let policy = match policy {
-            Some(policy) => &policy.inner,
-            None => {
-                default_policy = CoreRedirectUriPolicy::default();
-                &default_policy
-            }
-        };
-        CoreClientRegistration::for_pre_registered_client(
-            &request,
-            &client_id,
-            policy,
-            now_secs(now)?,
-        )
+        let request = registration_request(&env, body)?;
+        with_policy(policy, |policy| {
+            CoreClientRegistration::for_pre_registered_client(
+                &request,
+                &client_id,
+                policy,
+                now_secs(now)?,
+            )
+        })
         .map(ClientRegistration::from)
     })
+}
+
+/// A registration request from its body: text or bytes as received, or its parsed JSON.
+pub(crate) fn registration_request(
+    env: &Env,
+    body: Either3<String, Uint8Array, Object>,
+) -> mcp_bearer::Result<ClientRegistrationRequest> {
+    let bytes = match body {
+        Either3::A(text) => text.into_bytes(),
+        Either3::B(bytes) => bytes.to_vec(),
+        Either3::C(object) => env
+            .from_js_value::<Value, _>(object)
+            .ok()
+            .and_then(|value| serde_json::to_vec(&value).ok())
+            .ok_or_else(|| invalid_config("the registration request is not JSON"))?,
+    };
+    ClientRegistrationRequest::parse(&bytes)
+}
+
+/// Runs `f` with `policy`, or the core's default `RedirectUriPolicy` when none is given.
+pub(crate) fn with_policy<T>(
+    policy: Option<&RedirectUriPolicy>,
+    f: impl FnOnce(&CoreRedirectUriPolicy) -> mcp_bearer::Result<T>,
+) -> mcp_bearer::Result<T> {
+    match policy {
+        Some(policy) => f(&policy.inner),
+        None => f(&CoreRedirectUriPolicy::default()),
+    }
 }

@@ -19,7 +19,7 @@ use crate::oauth::{now_secs, run};
 /// the server must use the same one. Nothing of it can be read back.
 #[napi]
 pub struct StateKey {
-    inner: CoreStateKey,
+    pub(crate) inner: CoreStateKey,
 }
 
 #[napi]

@@ -1,6 +1,7 @@
 //! Token endpoint answers for JavaScript: the core's `TokenResponse` read from a response
 //! the host received with `fetch`, and the upstream token set (`UpstreamTokens`) a proxy keeps
-//! per user and refreshes. The tokens sit behind getters; `toJSON()` leaves them out.
+//! per user and refreshes. The tokens sit behind getters; `toJSON()` leaves them out. And
+//! the RFC 9207 check of the `iss` on the upstream's redirect back to the proxy.
 
 use mcp_bearer::net::HttpResponse;
 use mcp_bearer::oauth::{
@@ -346,4 +347,22 @@ impl UpstreamTokens {
             "hasIdToken": t.id_token.is_some(),
         })
     }
+}
+
+/// Checks the `iss` parameter of the upstream's redirect to the proxy's callback against the
+/// upstream's `issuer` (RFC 9207 §2.4; the core's `check_authorization_response_issuer`),
+/// before the code is redeemed: when present it must equal `issuer` exactly, and when
+/// `required` (the upstream's metadata says `authorization_response_iss_parameter_supported`)
+/// it must be present. Throws `ERR_INVALID_REQUEST` (`invalid_request`, reason `iss`)
+/// otherwise: the response may come from another authorization server (a mix-up).
+#[napi(ts_args_type = "iss: string | undefined | null, issuer: string, required: boolean")]
+pub fn check_authorization_response_issuer(
+    env: Env,
+    iss: Option<String>,
+    issuer: String,
+    required: bool,
+) -> napi::Result<()> {
+    run(&env, || {
+        mcp_bearer::oauth::check_authorization_response_issuer(iss.as_deref(), &issuer, required)
+    })
 }

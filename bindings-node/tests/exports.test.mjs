@@ -49,8 +49,9 @@ test('the user info, OAuth proxy, state and metadata API is exported by name', a
       'authorizationUrl', 'tokenRequest', 'parseTokenResponse', 'registerClient',
       'sealState', 'openState', 'checkPkceChallenge', 'verifyPkce', 'randomState', 'randomNonce',
       'protectedResourceMetadata', 'authorizationServerMetadata', 'protectedResourceMetadataUrl', 'authorizationServerMetadataUrl',
-      'wwwAuthenticate', 'bearerToken',
+      'wwwAuthenticate', 'bearerToken', 'registerSealedClient', 'checkAuthorizationResponseIssuer',
       'HttpRequest', 'TokenResponse', 'UpstreamTokens', 'RedirectUriPolicy', 'StateKey', 'SealedState', 'OpenedState', 'PkceVerifier',
+      'ClientMetadataResolver', 'ProxyClient',
     ],
     string: ['SUPABASE_AUDIENCE'],
   }

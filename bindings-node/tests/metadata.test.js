@@ -72,6 +72,7 @@ test('authorization-server metadata for the proxy: defaults under the issuer, ea
     grant_types_supported: ['authorization_code', 'refresh_token'],
     token_endpoint_auth_methods_supported: ['none'],
     code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
   })
   const custom = authorizationServerMetadata({
     issuer: 'https://mcp.example.com/tenant1',
@@ -80,7 +81,7 @@ test('authorization-server metadata for the proxy: defaults under the issuer, ea
     scopesSupported: ['read'],
     authorizationResponseIssParameterSupported: true,
     serviceDocumentation: 'https://docs.example.com',
-    extra: { client_id_metadata_document_supported: true },
+    clientIdMetadataDocumentSupported: true,
   })
   assert.equal(custom.url, 'https://mcp.example.com/.well-known/oauth-authorization-server/tenant1')
   assert.equal(custom.document.authorization_endpoint, 'https://mcp.example.com/tenant1/authorize')

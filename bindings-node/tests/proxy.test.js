@@ -1,7 +1,9 @@
 // The OAuth proxy builders over real HTTP: an OAuth proxy written with the package's functions
 // runs on 127.0.0.1 in front of `mcp-bearer serve-issuer` (the upstream), and an MCP client
 // (fetch) registers, authorizes and comes back through it; token requests are sent to the
-// issuer with fetch, their answers parsed, and the access token verified by a `Verifier`.
+// issuer with fetch, their answers parsed, and the access token verified by a `Verifier`. The
+// same proxy with identified clients (sealed registrations, client id metadata documents)
+// shows a consent page built from `ProxyClient#authorize`.
 'use strict'
 
 const { test } = require('node:test')
@@ -9,6 +11,8 @@ const assert = require('node:assert/strict')
 const crypto = require('node:crypto')
 const http = require('node:http')
 const {
+  ClientMetadataResolver,
+  ProxyClient,
   Verifier,
   StateKey,
   PkceVerifier,
@@ -17,16 +21,19 @@ const {
   authorizationServerMetadata,
   authorizationServerMetadataUrl,
   authorizationUrl,
+  checkAuthorizationResponseIssuer,
   openState,
   parseTokenResponse,
   randomState,
   registerClient,
+  registerSealedClient,
   sealState,
   tokenRequest,
   userInfo,
   verifyPkce,
 } = require('..')
 const { startIssuer } = require('./issuer.js')
+const { documentSite, clientDocument } = require('./documents.js')
 
 const UPSTREAM_CLIENT = 'proxy-at-upstream'
 const PROXY_CLIENT = 'mcp-client-at-proxy'
@@ -41,8 +48,13 @@ async function send(request) {
   return parseTokenResponse({ status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() })
 }
 
-/** An OAuth proxy in front of `upstream`, built only from the package's functions. */
-async function startProxy(upstream) {
+/**
+ * An OAuth proxy in front of `upstream`, built only from the package's functions. With
+ * `identified`, its clients are identified (`registerSealedClient`, and client id metadata
+ * documents resolved by `documents`) and `/authorize` answers with a consent page: the
+ * `Consent` value and the upstream URL the user's approval leads to.
+ */
+async function startProxy(upstream, { identified = false, documents } = {}) {
   const key = StateKey.generate()
   const policy = new RedirectUriPolicy()
   const registered = new Map()
@@ -64,6 +76,10 @@ async function startProxy(upstream) {
       if (req.method === 'GET' && url.pathname === '/.well-known/oauth-authorization-server') {
         return json(200, proxy.metadata.document)
       }
+      if (req.method === 'POST' && url.pathname === '/register' && identified) {
+        const registration = registerSealedClient(body, key, policy)
+        return json(registration.status, registration.document)
+      }
       if (req.method === 'POST' && url.pathname === '/register') {
         const registration = registerClient(body, PROXY_CLIENT, policy)
         registered.set(registration.clientId, registration.redirectUris)
@@ -72,12 +88,18 @@ async function startProxy(upstream) {
       if (req.method === 'GET' && url.pathname === '/authorize') {
         const q = url.searchParams
         const redirectUri = q.get('redirect_uri')
-        policy.check(redirectUri)
-        const known = registered.get(q.get('client_id')) || []
-        if (!known.some((r) => RedirectUriPolicy.matchesRegistered(r, redirectUri))) {
-          return json(400, { error: 'invalid_request', error_description: 'unregistered redirect_uri' })
-        }
         const scopes = (q.get('scope') || '').split(' ').filter(Boolean)
+        let consent = null
+        if (identified) {
+          const client = await ProxyClient.identify(q.get('client_id'), key, documents)
+          consent = client.authorize(redirectUri, scopes, policy)
+        } else {
+          policy.check(redirectUri)
+          const known = registered.get(q.get('client_id')) || []
+          if (!known.some((r) => RedirectUriPolicy.matchesRegistered(r, redirectUri))) {
+            return json(400, { error: 'invalid_request', error_description: 'unregistered redirect_uri' })
+          }
+        }
         const resources = q.getAll('resource')
         const sealed = sealState(
           {
@@ -92,21 +114,24 @@ async function startProxy(upstream) {
           key,
           { ttl: 300 },
         )
-        return redirect(
-          authorizationUrl({
-            authorizationEndpoint: `${upstream.issuer}/authorize`,
-            clientId: UPSTREAM_CLIENT,
-            redirectUri: `${proxy.issuer}/callback`,
-            state: sealed.value,
-            scopes,
-            codeChallenge: sealed.upstreamCodeChallenge,
-            nonce: sealed.upstreamNonce,
-            resources,
-            extraParams: { prompt: 'consent' },
-          }),
-        )
+        const upstreamUrl = authorizationUrl({
+          authorizationEndpoint: `${upstream.issuer}/authorize`,
+          clientId: UPSTREAM_CLIENT,
+          redirectUri: `${proxy.issuer}/callback`,
+          state: sealed.value,
+          scopes,
+          codeChallenge: sealed.upstreamCodeChallenge,
+          nonce: sealed.upstreamNonce,
+          resources,
+          extraParams: { prompt: 'consent' },
+        })
+        // The consent page: who asks, for what, and where the approval leads.
+        return consent ? json(200, { consent, approve: upstreamUrl }) : redirect(upstreamUrl)
       }
       if (req.method === 'GET' && url.pathname === '/callback') {
+        // RFC 9207: an iss on the upstream's redirect must be the upstream's (serve-issuer's
+        // metadata does not promise one, so it may be missing).
+        checkAuthorizationResponseIssuer(url.searchParams.get('iss'), upstream.issuer, false)
         const opened = openState(url.searchParams.get('state') || '', key)
         const request = tokenRequest({
           tokenEndpoint: upstream.token_endpoint,
@@ -139,7 +164,7 @@ async function startProxy(upstream) {
     key,
     close: () => new Promise((resolve) => server.close(resolve)),
   }
-  proxy.metadata = authorizationServerMetadata({ issuer: proxy.issuer, scopesSupported: ['read', 'write'] })
+  proxy.metadata = authorizationServerMetadata({ issuer: proxy.issuer, scopesSupported: ['read', 'write'], clientIdMetadataDocumentSupported: identified || undefined })
   return proxy
 }
 
@@ -257,6 +282,118 @@ test('proxy round trip: metadata, registration, authorize with sealed state and 
   const bad = await fetch(authorize, { redirect: 'manual', signal: timeout() })
   assert.equal(bad.status, 400)
   assert.equal((await bad.json()).code, 'ERR_REDIRECT_URI_REJECTED')
+})
+
+test('identified clients through the proxy: a sealed registration and a client id metadata document, each on a consent page before the upstream; a mixed-up iss refused at the callback', async (t) => {
+  const upstream = await startIssuer()
+  t.after(upstream.close)
+  const site = await documentSite({ '/client.json': clientDocument('/client.json') })
+  t.after(site.close)
+  // The document is on 127.0.0.1 here: the loopback opt-in.
+  const documents = new ClientMetadataResolver({ dangerousAllowLoopback: true })
+  const proxy = await startProxy(upstream, { identified: true, documents })
+  t.after(proxy.close)
+  const timeout = () => AbortSignal.timeout(10000)
+
+  const metadata = await (await fetch(authorizationServerMetadataUrl(proxy.issuer), { signal: timeout() })).json()
+  assert.equal(metadata.client_id_metadata_document_supported, true)
+  assert.equal(metadata.authorization_response_iss_parameter_supported, true)
+
+  const pkce = PkceVerifier.generate()
+  const authorizeUrl = (clientId, redirectUri) => {
+    const url = new URL(metadata.authorization_endpoint)
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      state: 'client-state',
+      code_challenge: pkce.challenge,
+      code_challenge_method: pkce.method,
+      scope: 'read',
+    }).toString()
+    return url
+  }
+  const authorize = async (clientId, redirectUri) => {
+    const response = await fetch(authorizeUrl(clientId, redirectUri), { redirect: 'manual', signal: timeout() })
+    return { status: response.status, body: await response.json() }
+  }
+
+  // 1. A client that registers gets a client id of its own, sealed with its redirect URIs.
+  const registration = await fetch(metadata.registration_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:33418/oauth/callback'], client_name: 'Test client' }),
+    signal: timeout(),
+  })
+  assert.equal(registration.status, 201)
+  const registered = await registration.json()
+  assert.notEqual(registered.client_id, PROXY_CLIENT)
+
+  // Its own redirect URI (another loopback port): the consent page, self-asserted.
+  const page = await authorize(registered.client_id, 'http://127.0.0.1:40001/oauth/callback')
+  assert.equal(page.status, 200)
+  assert.deepEqual(page.body.consent, {
+    clientId: registered.client_id,
+    clientName: 'Test client',
+    redirectUri: 'http://127.0.0.1:40001/oauth/callback',
+    verification: 'self_asserted',
+    scopes: ['read'],
+  })
+  // Approving leads upstream, with the request sealed in the state.
+  const approve = new URL(page.body.approve)
+  assert.equal(`${approve.origin}${approve.pathname}`, `${upstream.issuer}/authorize`)
+  const state = approve.searchParams.get('state')
+  assert.equal(openState(state, proxy.key).state.clientId, registered.client_id)
+
+  // Another redirect URI, or an altered client id: refused on the proxy's own page.
+  const other = await authorize(registered.client_id, 'https://attacker.example/cb')
+  assert.equal(other.status, 400)
+  assert.equal(other.body.code, 'ERR_INVALID_REQUEST')
+  assert.equal(other.body.error, 'invalid_request')
+  const altered = `${registered.client_id.slice(0, 5)}${registered.client_id[5] === 'A' ? 'B' : 'A'}${registered.client_id.slice(6)}`
+  const forged = await authorize(altered, 'http://127.0.0.1:40001/oauth/callback')
+  assert.equal(forged.status, 401)
+  assert.equal(forged.body.code, 'ERR_OAUTH_INVALID_CLIENT')
+  assert.equal(forged.body.error, 'invalid_client')
+
+  // 2. A client identified by its metadata document: the consent page says verified_url.
+  const documentId = site.url('/client.json')
+  const verified = await authorize(documentId, 'http://127.0.0.1:43110/callback')
+  assert.equal(verified.status, 200)
+  assert.deepEqual(verified.body.consent, {
+    clientId: documentId,
+    clientName: 'Example MCP Client',
+    clientUri: 'https://client.example/',
+    redirectUri: 'http://127.0.0.1:43110/callback',
+    verification: 'verified_url',
+    scopes: ['read'],
+  })
+  const unlisted = await authorize(documentId, 'https://attacker.example/cb')
+  assert.equal(unlisted.status, 400)
+  assert.equal(unlisted.body.code, 'ERR_INVALID_REQUEST')
+  const mismatched = await authorize(site.url('/unknown.json'), 'http://127.0.0.1:43110/callback')
+  assert.equal(mismatched.status, 401)
+  assert.equal(mismatched.body.code, 'ERR_OAUTH_INVALID_CLIENT')
+  assert.equal(site.requests['/client.json'], 1, 'the document was fetched once, then cached')
+
+  // 3. The callback: an iss that is not the upstream's is refused before any code exchange;
+  // the upstream's own iss goes through to the exchange (which serve-issuer refuses, relayed).
+  const callback = (iss) => {
+    const url = new URL(`${proxy.issuer}/callback`)
+    url.search = new URLSearchParams({ code: 'upstream-code', state, iss }).toString()
+    return fetch(url, { redirect: 'manual', signal: timeout() })
+  }
+  const mixedUp = await callback('https://other-idp.example.com')
+  assert.equal(mixedUp.status, 400)
+  assert.equal((await mixedUp.json()).code, 'ERR_INVALID_REQUEST')
+  assert.equal(proxy.lastUpstreamBody, undefined, 'no code was sent upstream')
+  const back = await callback(upstream.issuer)
+  assert.equal(back.status, 302)
+  assert.equal(proxy.lastUpstreamBody.get('code'), 'upstream-code')
+  const toClient = new URL(back.headers.get('location'))
+  assert.equal(`${toClient.origin}${toClient.pathname}`, 'http://127.0.0.1:40001/oauth/callback')
+  assert.equal(toClient.searchParams.get('state'), 'client-state')
+  assert.equal(toClient.searchParams.get('iss'), proxy.issuer)
 })
 
 test('a token request sent to serve-issuer with fetch, its response parsed, the access token verified', async (t) => {

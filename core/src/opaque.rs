@@ -304,13 +304,17 @@ impl Introspector {
         if options.issuers.is_empty() && !options.dangerous_accept_any_issuer {
             return Err(Error::new(
                 ErrorKind::InvalidConfig,
-                "no issuer configured for introspection: set IntrospectionOptions::issuers to                  the authorization server's issuer (the response's \"iss\"), or set                  dangerous_accept_any_issuer",
+                "no issuer configured for introspection: set IntrospectionOptions::issuers to \
+                 the authorization server's issuer (the response's \"iss\"), or set \
+                 dangerous_accept_any_issuer",
             ));
         }
         if options.audiences.is_empty() && !options.dangerous_accept_any_audience {
             return Err(Error::new(
                 ErrorKind::InvalidConfig,
-                "no audience configured for introspection: set IntrospectionOptions::audiences                  to this server's audience (usually its resource URL) so that tokens issued                  for other services are refused, or set dangerous_accept_any_audience",
+                "no audience configured for introspection: set IntrospectionOptions::audiences \
+                 to this server's audience (usually its resource URL) so that tokens issued \
+                 for other services are refused, or set dangerous_accept_any_audience",
             ));
         }
         check_common(

@@ -176,7 +176,9 @@ pub fn check_authorization_response_issuer(
         Some(iss) => Err(Error::new(
             ErrorKind::InvalidRequest,
             format!(
-                "the authorization response's iss {} is not the upstream's issuer {}                  (RFC 9207): the response may come from another authorization server; start                  the authorization again",
+                "the authorization response's iss {} is not the upstream's issuer {} \
+                 (RFC 9207): the response may come from another authorization server; start \
+                 the authorization again",
                 crate::net::quote_url(iss),
                 crate::net::quote_url(issuer)
             ),
@@ -185,7 +187,8 @@ pub fn check_authorization_response_issuer(
         None if required => Err(Error::new(
             ErrorKind::InvalidRequest,
             format!(
-                "the authorization response has no iss, and the upstream {} says it sends one                  (RFC 9207 §2.4)",
+                "the authorization response has no iss, and the upstream {} says it sends one \
+                 (RFC 9207 §2.4)",
                 crate::net::quote_url(issuer)
             ),
         )
