@@ -14,6 +14,9 @@
 mod config;
 mod errors;
 mod fetch;
+mod metadata;
+mod oauth;
+mod user_info;
 mod verifier;
 
 pub use config::{
@@ -21,6 +24,17 @@ pub use config::{
 };
 pub use errors::{McpBearerError, Result};
 pub use fetch::{FetchFailure, HttpFetcher, HttpHeader, HttpRequest, HttpResponse};
+pub use metadata::{
+    BearerChallengeHeader, MetadataDocument, ProtectedResourceMetadata, bearer_token,
+    protected_resource_metadata, proxy_authorization_server_metadata, www_authenticate,
+};
+pub use oauth::{
+    AuthorizationUrlRequest, ClientAuthentication, OpenedState, Param, PkceVerifier, ProxyState,
+    RedirectPolicy, SealedState, StateKey, authorization_code_token_request, authorization_url,
+    check_redirect_uri, client_error_redirect_url, client_redirect_url, open_proxy_state,
+    pkce_check, random_nonce, random_state, refresh_token_request, seal_proxy_state,
+};
+pub use user_info::{ClaimPreset, UserInfo, user_info};
 pub use verifier::{JwtVerifier, TokenSource, VerifiedToken};
 
 uniffi::setup_scaffolding!();

@@ -608,6 +608,181 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * How the proxy authenticates at the upstream token endpoint, redacted when printed.
+ */
+public protocol ClientAuthenticationProtocol: AnyObject, Sendable {
+    
+    /**
+     * The RFC 8414 method name (`none`, `client_secret_post`, `client_secret_basic`).
+     */
+    func method()  -> String
+    
+}
+/**
+ * How the proxy authenticates at the upstream token endpoint, redacted when printed.
+ */
+open class ClientAuthentication: ClientAuthenticationProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mcp_bearer_ffi_fn_clone_clientauthentication(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mcp_bearer_ffi_fn_free_clientauthentication(handle, $0) }
+    }
+
+    
+    /**
+     * A public client: no secret.
+     */
+public static func none() -> ClientAuthentication  {
+    return try!  FfiConverterTypeClientAuthentication_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_none(uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `client_secret_basic`: HTTP Basic.
+     */
+public static func secretBasic(clientSecret: String) -> ClientAuthentication  {
+    return try!  FfiConverterTypeClientAuthentication_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_secret_basic(
+        FfiConverterString.lower(clientSecret),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `client_secret_post`: the secret in the form body.
+     */
+public static func secretPost(clientSecret: String) -> ClientAuthentication  {
+    return try!  FfiConverterTypeClientAuthentication_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_secret_post(
+        FfiConverterString.lower(clientSecret),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The RFC 8414 method name (`none`, `client_secret_post`, `client_secret_basic`).
+     */
+open func method() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_clientauthentication_method(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_clientauthentication_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClientAuthentication: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ClientAuthentication
+
+    public static func lift(_ handle: UInt64) throws -> ClientAuthentication {
+        return ClientAuthentication(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ClientAuthentication) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClientAuthentication {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ClientAuthentication, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClientAuthentication_lift(_ handle: UInt64) throws -> ClientAuthentication {
+    return try FfiConverterTypeClientAuthentication.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClientAuthentication_lower(_ value: ClientAuthentication) -> UInt64 {
+    return FfiConverterTypeClientAuthentication.lower(value)
+}
+
+
+
+
+
+
+/**
  * The host's HTTP client (a Swift app's `URLSession`). `fetch` is called on the thread
  * that called `verify`/`refreshKeys` (never with `verifyCached`, which does no I/O) and
  * blocks it until the exchange ends: it must not follow redirects, must honour
@@ -1326,6 +1501,570 @@ public func FfiConverterTypeJwtVerifier_lower(_ value: JwtVerifier) -> UInt64 {
 
 
 /**
+ * A state opened after the upstream callback.
+ */
+public protocol OpenedStateProtocol: AnyObject, Sendable {
+    
+    /**
+     * When the state expires, in seconds since the Unix epoch.
+     */
+    func expiresAt()  -> UInt64
+    
+    /**
+     * The client's authorization request.
+     */
+    func state()  -> ProxyState
+    
+    /**
+     * The OIDC nonce the upstream ID token must carry.
+     */
+    func upstreamNonce()  -> String
+    
+    /**
+     * The PKCE verifier for the upstream token request.
+     */
+    func upstreamPkceVerifier()  -> PkceVerifier
+    
+}
+/**
+ * A state opened after the upstream callback.
+ */
+open class OpenedState: OpenedStateProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mcp_bearer_ffi_fn_clone_openedstate(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mcp_bearer_ffi_fn_free_openedstate(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * When the state expires, in seconds since the Unix epoch.
+     */
+open func expiresAt() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_openedstate_expires_at(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The client's authorization request.
+     */
+open func state() -> ProxyState  {
+    return try!  FfiConverterTypeProxyState_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_openedstate_state(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The OIDC nonce the upstream ID token must carry.
+     */
+open func upstreamNonce() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_openedstate_upstream_nonce(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The PKCE verifier for the upstream token request.
+     */
+open func upstreamPkceVerifier() -> PkceVerifier  {
+    return try!  FfiConverterTypePkceVerifier_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_openedstate_upstream_pkce_verifier(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_openedstate_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenedState: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = OpenedState
+
+    public static func lift(_ handle: UInt64) throws -> OpenedState {
+        return OpenedState(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: OpenedState) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenedState {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: OpenedState, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenedState_lift(_ handle: UInt64) throws -> OpenedState {
+    return try FfiConverterTypeOpenedState.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenedState_lower(_ value: OpenedState) -> UInt64 {
+    return FfiConverterTypeOpenedState.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A PKCE code verifier (RFC 7636), redacted when printed.
+ */
+public protocol PkceVerifierProtocol: AnyObject, Sendable {
+    
+    /**
+     * Its `S256` challenge, for the authorization request.
+     */
+    func challenge()  -> String
+    
+    /**
+     * The verifier itself, for a token request the host builds on its own.
+     */
+    func secretValue()  -> String
+    
+}
+/**
+ * A PKCE code verifier (RFC 7636), redacted when printed.
+ */
+open class PkceVerifier: PkceVerifierProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mcp_bearer_ffi_fn_clone_pkceverifier(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mcp_bearer_ffi_fn_free_pkceverifier(handle, $0) }
+    }
+
+    
+    /**
+     * A verifier received from elsewhere: 43 to 128 unreserved characters (RFC 7636 §4.1).
+     */
+public static func fromString(verifier: String)throws  -> PkceVerifier  {
+    return try  FfiConverterTypePkceVerifier_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_constructor_pkceverifier_from_string(
+        FfiConverterString.lower(verifier),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A new random verifier (32 random bytes, base64url).
+     */
+public static func generate()throws  -> PkceVerifier  {
+    return try  FfiConverterTypePkceVerifier_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_constructor_pkceverifier_generate(uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Its `S256` challenge, for the authorization request.
+     */
+open func challenge() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_pkceverifier_challenge(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The verifier itself, for a token request the host builds on its own.
+     */
+open func secretValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_pkceverifier_secret_value(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_pkceverifier_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePkceVerifier: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PkceVerifier
+
+    public static func lift(_ handle: UInt64) throws -> PkceVerifier {
+        return PkceVerifier(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PkceVerifier) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PkceVerifier {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PkceVerifier, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePkceVerifier_lift(_ handle: UInt64) throws -> PkceVerifier {
+    return try FfiConverterTypePkceVerifier.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePkceVerifier_lower(_ value: PkceVerifier) -> UInt64 {
+    return FfiConverterTypePkceVerifier.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A sealed state: the value for the upstream `state` parameter, and the upstream leg's
+ * secrets derived from the key.
+ */
+public protocol SealedStateProtocol: AnyObject, Sendable {
+    
+    /**
+     * When the state stops being accepted, in seconds since the Unix epoch.
+     */
+    func expiresAt()  -> UInt64
+    
+    /**
+     * The OIDC nonce of the upstream leg.
+     */
+    func upstreamNonce()  -> String
+    
+    /**
+     * The PKCE verifier of the upstream leg (send its challenge upstream).
+     */
+    func upstreamPkceVerifier()  -> PkceVerifier
+    
+    /**
+     * The value for the upstream request's `state` parameter.
+     */
+    func value()  -> String
+    
+}
+/**
+ * A sealed state: the value for the upstream `state` parameter, and the upstream leg's
+ * secrets derived from the key.
+ */
+open class SealedState: SealedStateProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mcp_bearer_ffi_fn_clone_sealedstate(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mcp_bearer_ffi_fn_free_sealedstate(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * When the state stops being accepted, in seconds since the Unix epoch.
+     */
+open func expiresAt() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_sealedstate_expires_at(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The OIDC nonce of the upstream leg.
+     */
+open func upstreamNonce() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_sealedstate_upstream_nonce(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The PKCE verifier of the upstream leg (send its challenge upstream).
+     */
+open func upstreamPkceVerifier() -> PkceVerifier  {
+    return try!  FfiConverterTypePkceVerifier_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_sealedstate_upstream_pkce_verifier(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The value for the upstream request's `state` parameter.
+     */
+open func value() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_sealedstate_value(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_sealedstate_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSealedState: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SealedState
+
+    public static func lift(_ handle: UInt64) throws -> SealedState {
+        return SealedState(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SealedState) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SealedState {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SealedState, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSealedState_lift(_ handle: UInt64) throws -> SealedState {
+    return try FfiConverterTypeSealedState.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSealedState_lower(_ value: SealedState) -> UInt64 {
+    return FfiConverterTypeSealedState.lower(value)
+}
+
+
+
+
+
+
+/**
  * An HMAC secret shared with the issuer. An object rather than a string field, so that it
  * never appears when a configuration is printed.
  */
@@ -1460,6 +2199,374 @@ public func FfiConverterTypeSharedSecret_lower(_ value: SharedSecret) -> UInt64 
 }
 
 
+
+
+
+
+/**
+ * The key that signs proxy states (HMAC-SHA256), redacted when printed. Every instance
+ * behind a load balancer needs the same key.
+ */
+public protocol StateKeyProtocol: AnyObject, Sendable {
+    
+}
+/**
+ * The key that signs proxy states (HMAC-SHA256), redacted when printed. Every instance
+ * behind a load balancer needs the same key.
+ */
+open class StateKey: StateKeyProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mcp_bearer_ffi_fn_clone_statekey(self.handle, $0) }
+    }
+    /**
+     * A key from secret bytes (at least 32).
+     */
+public convenience init(secret: Data)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_constructor_statekey_new(
+        FfiConverterData.lower(secret),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mcp_bearer_ffi_fn_free_statekey(handle, $0) }
+    }
+
+    
+    /**
+     * A new random key (one instance only, or states do not survive a restart).
+     */
+public static func generate()throws  -> StateKey  {
+    return try  FfiConverterTypeStateKey_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_constructor_statekey_generate(uniffiCallStatus
+    )
+})
+}
+    
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_statekey_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStateKey: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = StateKey
+
+    public static func lift(_ handle: UInt64) throws -> StateKey {
+        return StateKey(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: StateKey) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StateKey {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: StateKey, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStateKey_lift(_ handle: UInt64) throws -> StateKey {
+    return try FfiConverterTypeStateKey.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStateKey_lower(_ value: StateKey) -> UInt64 {
+    return FfiConverterTypeStateKey.lower(value)
+}
+
+
+
+
+/**
+ * An upstream authorization request (RFC 6749 §4.1.1).
+ */
+public struct AuthorizationUrlRequest: Equatable, Hashable {
+    /**
+     * The upstream authorization endpoint (`https`, or `http` to loopback).
+     */
+    public var authorizationEndpoint: String
+    /**
+     * The proxy's client id at the upstream.
+     */
+    public var clientId: String
+    /**
+     * The proxy's callback URL.
+     */
+    public var redirectUri: String
+    /**
+     * The `state`: a sealed state's value.
+     */
+    public var state: String
+    /**
+     * The scopes to ask for. Defaults to none.
+     */
+    public var scopes: [String]
+    /**
+     * The `S256` PKCE challenge. Defaults to none.
+     */
+    public var pkceChallenge: String?
+    /**
+     * RFC 8707 resources. Defaults to none.
+     */
+    public var resources: [String]
+    /**
+     * The OIDC `nonce`. Defaults to none.
+     */
+    public var nonce: String?
+    /**
+     * Provider-specific parameters (`access_type=offline`, Auth0's `audience`); none may
+     * repeat a parameter set above. Defaults to none.
+     */
+    public var extraParams: [Param]
+    /**
+     * Allow a plain `http` endpoint off loopback. Defaults to `false`.
+     */
+    public var dangerousAllowInsecureHttp: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The upstream authorization endpoint (`https`, or `http` to loopback).
+         */authorizationEndpoint: String, 
+        /**
+         * The proxy's client id at the upstream.
+         */clientId: String, 
+        /**
+         * The proxy's callback URL.
+         */redirectUri: String, 
+        /**
+         * The `state`: a sealed state's value.
+         */state: String, 
+        /**
+         * The scopes to ask for. Defaults to none.
+         */scopes: [String] = [], 
+        /**
+         * The `S256` PKCE challenge. Defaults to none.
+         */pkceChallenge: String? = nil, 
+        /**
+         * RFC 8707 resources. Defaults to none.
+         */resources: [String] = [], 
+        /**
+         * The OIDC `nonce`. Defaults to none.
+         */nonce: String? = nil, 
+        /**
+         * Provider-specific parameters (`access_type=offline`, Auth0's `audience`); none may
+         * repeat a parameter set above. Defaults to none.
+         */extraParams: [Param] = [], 
+        /**
+         * Allow a plain `http` endpoint off loopback. Defaults to `false`.
+         */dangerousAllowInsecureHttp: Bool = false) {
+        self.authorizationEndpoint = authorizationEndpoint
+        self.clientId = clientId
+        self.redirectUri = redirectUri
+        self.state = state
+        self.scopes = scopes
+        self.pkceChallenge = pkceChallenge
+        self.resources = resources
+        self.nonce = nonce
+        self.extraParams = extraParams
+        self.dangerousAllowInsecureHttp = dangerousAllowInsecureHttp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuthorizationUrlRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuthorizationUrlRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuthorizationUrlRequest {
+        return
+            try AuthorizationUrlRequest(
+                authorizationEndpoint: FfiConverterString.read(from: &buf), 
+                clientId: FfiConverterString.read(from: &buf), 
+                redirectUri: FfiConverterString.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                scopes: FfiConverterSequenceString.read(from: &buf), 
+                pkceChallenge: FfiConverterOptionString.read(from: &buf), 
+                resources: FfiConverterSequenceString.read(from: &buf), 
+                nonce: FfiConverterOptionString.read(from: &buf), 
+                extraParams: FfiConverterSequenceTypeParam.read(from: &buf), 
+                dangerousAllowInsecureHttp: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuthorizationUrlRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.authorizationEndpoint, into: &buf)
+        FfiConverterString.write(value.clientId, into: &buf)
+        FfiConverterString.write(value.redirectUri, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterSequenceString.write(value.scopes, into: &buf)
+        FfiConverterOptionString.write(value.pkceChallenge, into: &buf)
+        FfiConverterSequenceString.write(value.resources, into: &buf)
+        FfiConverterOptionString.write(value.nonce, into: &buf)
+        FfiConverterSequenceTypeParam.write(value.extraParams, into: &buf)
+        FfiConverterBool.write(value.dangerousAllowInsecureHttp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuthorizationUrlRequest_lift(_ buf: RustBuffer) throws -> AuthorizationUrlRequest {
+    return try FfiConverterTypeAuthorizationUrlRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuthorizationUrlRequest_lower(_ value: AuthorizationUrlRequest) -> RustBuffer {
+    return FfiConverterTypeAuthorizationUrlRequest.lower(value)
+}
+
+
+/**
+ * A `WWW-Authenticate` header and the status it goes with.
+ */
+public struct BearerChallengeHeader: Equatable, Hashable {
+    /**
+     * The HTTP status: 401, 403, 400, or 5xx.
+     */
+    public var status: UInt16
+    /**
+     * The `WWW-Authenticate` value.
+     */
+    public var headerValue: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The HTTP status: 401, 403, 400, or 5xx.
+         */status: UInt16, 
+        /**
+         * The `WWW-Authenticate` value.
+         */headerValue: String) {
+        self.status = status
+        self.headerValue = headerValue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BearerChallengeHeader: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBearerChallengeHeader: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BearerChallengeHeader {
+        return
+            try BearerChallengeHeader(
+                status: FfiConverterUInt16.read(from: &buf), 
+                headerValue: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BearerChallengeHeader, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterString.write(value.headerValue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBearerChallengeHeader_lift(_ buf: RustBuffer) throws -> BearerChallengeHeader {
+    return try FfiConverterTypeBearerChallengeHeader.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBearerChallengeHeader_lower(_ value: BearerChallengeHeader) -> RustBuffer {
+    return FfiConverterTypeBearerChallengeHeader.lower(value)
+}
 
 
 /**
@@ -2142,6 +3249,445 @@ public func FfiConverterTypeJwtVerifierConfig_lower(_ value: JwtVerifierConfig) 
 
 
 /**
+ * A metadata document and where it is served.
+ */
+public struct MetadataDocument: Equatable, Hashable {
+    /**
+     * The JSON document.
+     */
+    public var json: String
+    /**
+     * Its well-known URL (also the `resource_metadata` of the challenge, for RFC 9728).
+     */
+    public var wellKnownUrl: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The JSON document.
+         */json: String, 
+        /**
+         * Its well-known URL (also the `resource_metadata` of the challenge, for RFC 9728).
+         */wellKnownUrl: String) {
+        self.json = json
+        self.wellKnownUrl = wellKnownUrl
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MetadataDocument: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMetadataDocument: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MetadataDocument {
+        return
+            try MetadataDocument(
+                json: FfiConverterString.read(from: &buf), 
+                wellKnownUrl: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MetadataDocument, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.json, into: &buf)
+        FfiConverterString.write(value.wellKnownUrl, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMetadataDocument_lift(_ buf: RustBuffer) throws -> MetadataDocument {
+    return try FfiConverterTypeMetadataDocument.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMetadataDocument_lower(_ value: MetadataDocument) -> RustBuffer {
+    return FfiConverterTypeMetadataDocument.lower(value)
+}
+
+
+/**
+ * One query or form parameter.
+ */
+public struct Param: Equatable, Hashable {
+    /**
+     * The name.
+     */
+    public var name: String
+    /**
+     * The value.
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The name.
+         */name: String, 
+        /**
+         * The value.
+         */value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Param: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeParam: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Param {
+        return
+            try Param(
+                name: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Param, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParam_lift(_ buf: RustBuffer) throws -> Param {
+    return try FfiConverterTypeParam.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParam_lower(_ value: Param) -> RustBuffer {
+    return FfiConverterTypeParam.lower(value)
+}
+
+
+/**
+ * An RFC 9728 protected-resource metadata document (the core's
+ * `ProtectedResourceMetadata`).
+ */
+public struct ProtectedResourceMetadata: Equatable, Hashable {
+    /**
+     * This server's resource URL (what tokens carry in `aud`).
+     */
+    public var resource: String
+    /**
+     * The issuers whose tokens it accepts.
+     */
+    public var authorizationServers: [String]
+    /**
+     * The `jwks_uri` member. Defaults to none.
+     */
+    public var jwksUri: String?
+    /**
+     * The scopes it understands. Defaults to none.
+     */
+    public var scopesSupported: [String]
+    /**
+     * A human-readable name. Defaults to none.
+     */
+    public var resourceName: String?
+    /**
+     * A documentation URL. Defaults to none.
+     */
+    public var resourceDocumentation: String?
+    /**
+     * Allow a plain `http` resource off loopback. Defaults to `false`.
+     */
+    public var dangerousAllowInsecureHttp: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * This server's resource URL (what tokens carry in `aud`).
+         */resource: String, 
+        /**
+         * The issuers whose tokens it accepts.
+         */authorizationServers: [String], 
+        /**
+         * The `jwks_uri` member. Defaults to none.
+         */jwksUri: String? = nil, 
+        /**
+         * The scopes it understands. Defaults to none.
+         */scopesSupported: [String] = [], 
+        /**
+         * A human-readable name. Defaults to none.
+         */resourceName: String? = nil, 
+        /**
+         * A documentation URL. Defaults to none.
+         */resourceDocumentation: String? = nil, 
+        /**
+         * Allow a plain `http` resource off loopback. Defaults to `false`.
+         */dangerousAllowInsecureHttp: Bool = false) {
+        self.resource = resource
+        self.authorizationServers = authorizationServers
+        self.jwksUri = jwksUri
+        self.scopesSupported = scopesSupported
+        self.resourceName = resourceName
+        self.resourceDocumentation = resourceDocumentation
+        self.dangerousAllowInsecureHttp = dangerousAllowInsecureHttp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProtectedResourceMetadata: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProtectedResourceMetadata: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProtectedResourceMetadata {
+        return
+            try ProtectedResourceMetadata(
+                resource: FfiConverterString.read(from: &buf), 
+                authorizationServers: FfiConverterSequenceString.read(from: &buf), 
+                jwksUri: FfiConverterOptionString.read(from: &buf), 
+                scopesSupported: FfiConverterSequenceString.read(from: &buf), 
+                resourceName: FfiConverterOptionString.read(from: &buf), 
+                resourceDocumentation: FfiConverterOptionString.read(from: &buf), 
+                dangerousAllowInsecureHttp: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProtectedResourceMetadata, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.resource, into: &buf)
+        FfiConverterSequenceString.write(value.authorizationServers, into: &buf)
+        FfiConverterOptionString.write(value.jwksUri, into: &buf)
+        FfiConverterSequenceString.write(value.scopesSupported, into: &buf)
+        FfiConverterOptionString.write(value.resourceName, into: &buf)
+        FfiConverterOptionString.write(value.resourceDocumentation, into: &buf)
+        FfiConverterBool.write(value.dangerousAllowInsecureHttp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProtectedResourceMetadata_lift(_ buf: RustBuffer) throws -> ProtectedResourceMetadata {
+    return try FfiConverterTypeProtectedResourceMetadata.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProtectedResourceMetadata_lower(_ value: ProtectedResourceMetadata) -> RustBuffer {
+    return FfiConverterTypeProtectedResourceMetadata.lower(value)
+}
+
+
+/**
+ * What the proxy carries across the upstream round trip: the MCP client's authorization
+ * request, already checked.
+ */
+public struct ProxyState: Equatable, Hashable {
+    /**
+     * The MCP client's id at the proxy.
+     */
+    public var clientId: String
+    /**
+     * Where the proxy sends the client back (check it with `checkRedirectUri` first).
+     */
+    public var redirectUri: String
+    /**
+     * The client's own `state`, returned unchanged. Defaults to none.
+     */
+    public var clientState: String?
+    /**
+     * The client's `S256` PKCE challenge.
+     */
+    public var codeChallenge: String
+    /**
+     * The scopes the client asked for. Defaults to none.
+     */
+    public var scopes: [String]
+    /**
+     * The RFC 8707 resources the client asked for. Defaults to none.
+     */
+    public var resources: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The MCP client's id at the proxy.
+         */clientId: String, 
+        /**
+         * Where the proxy sends the client back (check it with `checkRedirectUri` first).
+         */redirectUri: String, 
+        /**
+         * The client's own `state`, returned unchanged. Defaults to none.
+         */clientState: String? = nil, 
+        /**
+         * The client's `S256` PKCE challenge.
+         */codeChallenge: String, 
+        /**
+         * The scopes the client asked for. Defaults to none.
+         */scopes: [String] = [], 
+        /**
+         * The RFC 8707 resources the client asked for. Defaults to none.
+         */resources: [String] = []) {
+        self.clientId = clientId
+        self.redirectUri = redirectUri
+        self.clientState = clientState
+        self.codeChallenge = codeChallenge
+        self.scopes = scopes
+        self.resources = resources
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProxyState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProxyState: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProxyState {
+        return
+            try ProxyState(
+                clientId: FfiConverterString.read(from: &buf), 
+                redirectUri: FfiConverterString.read(from: &buf), 
+                clientState: FfiConverterOptionString.read(from: &buf), 
+                codeChallenge: FfiConverterString.read(from: &buf), 
+                scopes: FfiConverterSequenceString.read(from: &buf), 
+                resources: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProxyState, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.clientId, into: &buf)
+        FfiConverterString.write(value.redirectUri, into: &buf)
+        FfiConverterOptionString.write(value.clientState, into: &buf)
+        FfiConverterString.write(value.codeChallenge, into: &buf)
+        FfiConverterSequenceString.write(value.scopes, into: &buf)
+        FfiConverterSequenceString.write(value.resources, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProxyState_lift(_ buf: RustBuffer) throws -> ProxyState {
+    return try FfiConverterTypeProxyState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProxyState_lower(_ value: ProxyState) -> RustBuffer {
+    return FfiConverterTypeProxyState.lower(value)
+}
+
+
+/**
+ * Which redirect URIs MCP clients may register (the core's `RedirectUriPolicy`).
+ */
+public struct RedirectPolicy: Equatable, Hashable {
+    /**
+     * Private-use schemes accepted, case-insensitively. Defaults to `cursor`, `vscode`,
+     * `windsurf`.
+     */
+    public var privateUseSchemes: [String]?
+    /**
+     * Whether `http` to a loopback host is accepted (RFC 8252 §7.3). Defaults to `true`.
+     */
+    public var allowLoopbackHttp: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Private-use schemes accepted, case-insensitively. Defaults to `cursor`, `vscode`,
+         * `windsurf`.
+         */privateUseSchemes: [String]? = nil, 
+        /**
+         * Whether `http` to a loopback host is accepted (RFC 8252 §7.3). Defaults to `true`.
+         */allowLoopbackHttp: Bool? = nil) {
+        self.privateUseSchemes = privateUseSchemes
+        self.allowLoopbackHttp = allowLoopbackHttp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RedirectPolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRedirectPolicy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RedirectPolicy {
+        return
+            try RedirectPolicy(
+                privateUseSchemes: FfiConverterOptionSequenceString.read(from: &buf), 
+                allowLoopbackHttp: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RedirectPolicy, into buf: inout [UInt8]) {
+        FfiConverterOptionSequenceString.write(value.privateUseSchemes, into: &buf)
+        FfiConverterOptionBool.write(value.allowLoopbackHttp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRedirectPolicy_lift(_ buf: RustBuffer) throws -> RedirectPolicy {
+    return try FfiConverterTypeRedirectPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRedirectPolicy_lower(_ value: RedirectPolicy) -> RustBuffer {
+    return FfiConverterTypeRedirectPolicy.lower(value)
+}
+
+
+/**
  * How a fetched JWKS is cached (the core's `RemoteJwksOptions`). Durations in seconds.
  */
 public struct RemoteJwksConfig: Equatable, Hashable {
@@ -2267,6 +3813,215 @@ public func FfiConverterTypeRemoteJwksConfig_lift(_ buf: RustBuffer) throws -> R
 #endif
 public func FfiConverterTypeRemoteJwksConfig_lower(_ value: RemoteJwksConfig) -> RustBuffer {
     return FfiConverterTypeRemoteJwksConfig.lower(value)
+}
+
+
+/**
+ * The user a token is for (the core's `UserInfo`).
+ */
+public struct UserInfo: Equatable, Hashable {
+    /**
+     * The user's id (`sub`, or the provider's own claim).
+     */
+    public var userId: String?
+    /**
+     * The e-mail address.
+     */
+    public var email: String?
+    /**
+     * Whether the provider verified the e-mail address.
+     */
+    public var emailVerified: Bool?
+    /**
+     * The display name.
+     */
+    public var name: String?
+    /**
+     * The user name.
+     */
+    public var username: String?
+    /**
+     * The nickname.
+     */
+    public var nickname: String?
+    /**
+     * The picture URL.
+     */
+    public var picture: String?
+    /**
+     * The roles.
+     */
+    public var roles: [String]
+    /**
+     * The permissions.
+     */
+    public var permissions: [String]
+    /**
+     * The scopes.
+     */
+    public var scopes: [String]
+    /**
+     * The OAuth client the token was issued to.
+     */
+    public var clientId: String?
+    /**
+     * The issuer.
+     */
+    public var issuer: String?
+    /**
+     * The tenant (Entra `tid`, …).
+     */
+    public var tenantId: String?
+    /**
+     * The organization's id.
+     */
+    public var organizationId: String?
+    /**
+     * The organization's slug or name.
+     */
+    public var organizationSlug: String?
+    /**
+     * Every other claim, as a JSON object.
+     */
+    public var extraJson: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user's id (`sub`, or the provider's own claim).
+         */userId: String?, 
+        /**
+         * The e-mail address.
+         */email: String?, 
+        /**
+         * Whether the provider verified the e-mail address.
+         */emailVerified: Bool?, 
+        /**
+         * The display name.
+         */name: String?, 
+        /**
+         * The user name.
+         */username: String?, 
+        /**
+         * The nickname.
+         */nickname: String?, 
+        /**
+         * The picture URL.
+         */picture: String?, 
+        /**
+         * The roles.
+         */roles: [String], 
+        /**
+         * The permissions.
+         */permissions: [String], 
+        /**
+         * The scopes.
+         */scopes: [String], 
+        /**
+         * The OAuth client the token was issued to.
+         */clientId: String?, 
+        /**
+         * The issuer.
+         */issuer: String?, 
+        /**
+         * The tenant (Entra `tid`, …).
+         */tenantId: String?, 
+        /**
+         * The organization's id.
+         */organizationId: String?, 
+        /**
+         * The organization's slug or name.
+         */organizationSlug: String?, 
+        /**
+         * Every other claim, as a JSON object.
+         */extraJson: String) {
+        self.userId = userId
+        self.email = email
+        self.emailVerified = emailVerified
+        self.name = name
+        self.username = username
+        self.nickname = nickname
+        self.picture = picture
+        self.roles = roles
+        self.permissions = permissions
+        self.scopes = scopes
+        self.clientId = clientId
+        self.issuer = issuer
+        self.tenantId = tenantId
+        self.organizationId = organizationId
+        self.organizationSlug = organizationSlug
+        self.extraJson = extraJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UserInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUserInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UserInfo {
+        return
+            try UserInfo(
+                userId: FfiConverterOptionString.read(from: &buf), 
+                email: FfiConverterOptionString.read(from: &buf), 
+                emailVerified: FfiConverterOptionBool.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                username: FfiConverterOptionString.read(from: &buf), 
+                nickname: FfiConverterOptionString.read(from: &buf), 
+                picture: FfiConverterOptionString.read(from: &buf), 
+                roles: FfiConverterSequenceString.read(from: &buf), 
+                permissions: FfiConverterSequenceString.read(from: &buf), 
+                scopes: FfiConverterSequenceString.read(from: &buf), 
+                clientId: FfiConverterOptionString.read(from: &buf), 
+                issuer: FfiConverterOptionString.read(from: &buf), 
+                tenantId: FfiConverterOptionString.read(from: &buf), 
+                organizationId: FfiConverterOptionString.read(from: &buf), 
+                organizationSlug: FfiConverterOptionString.read(from: &buf), 
+                extraJson: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UserInfo, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.userId, into: &buf)
+        FfiConverterOptionString.write(value.email, into: &buf)
+        FfiConverterOptionBool.write(value.emailVerified, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.username, into: &buf)
+        FfiConverterOptionString.write(value.nickname, into: &buf)
+        FfiConverterOptionString.write(value.picture, into: &buf)
+        FfiConverterSequenceString.write(value.roles, into: &buf)
+        FfiConverterSequenceString.write(value.permissions, into: &buf)
+        FfiConverterSequenceString.write(value.scopes, into: &buf)
+        FfiConverterOptionString.write(value.clientId, into: &buf)
+        FfiConverterOptionString.write(value.issuer, into: &buf)
+        FfiConverterOptionString.write(value.tenantId, into: &buf)
+        FfiConverterOptionString.write(value.organizationId, into: &buf)
+        FfiConverterOptionString.write(value.organizationSlug, into: &buf)
+        FfiConverterString.write(value.extraJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserInfo_lift(_ buf: RustBuffer) throws -> UserInfo {
+    return try FfiConverterTypeUserInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserInfo_lower(_ value: UserInfo) -> RustBuffer {
+    return FfiConverterTypeUserInfo.lower(value)
 }
 
 
@@ -2458,6 +4213,183 @@ public func FfiConverterTypeVerifiedToken_lift(_ buf: RustBuffer) throws -> Veri
 public func FfiConverterTypeVerifiedToken_lower(_ value: VerifiedToken) -> RustBuffer {
     return FfiConverterTypeVerifiedToken.lower(value)
 }
+
+
+/**
+ * A provider's claim table (the core's presets).
+ */
+
+public enum ClaimPreset: Equatable, Hashable {
+    
+    /**
+     * Standard OIDC claims.
+     */
+    case oidc
+    /**
+     * Auth0: `permissions`, organizations, and roles from a namespaced claim.
+     */
+    case auth0(
+        /**
+         * The namespaced roles claim an Action sets. Defaults to none (only `roles`).
+         */rolesClaim: String?
+    )
+    /**
+     * Okta.
+     */
+    case okta
+    /**
+     * Microsoft Entra ID.
+     */
+    case entra
+    /**
+     * Google.
+     */
+    case google
+    /**
+     * GitHub.
+     */
+    case gitHub
+    /**
+     * Keycloak: realm roles, and a client's roles.
+     */
+    case keycloak(
+        /**
+         * The client whose `resource_access` roles count. Defaults to none.
+         */clientId: String?
+    )
+    /**
+     * Clerk.
+     */
+    case clerk
+    /**
+     * WorkOS.
+     */
+    case workOs
+    /**
+     * Supabase.
+     */
+    case supabase
+    /**
+     * Amazon Cognito.
+     */
+    case cognito
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ClaimPreset: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClaimPreset: FfiConverterRustBuffer {
+    typealias SwiftType = ClaimPreset
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClaimPreset {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .oidc
+        
+        case 2: return .auth0(rolesClaim: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 3: return .okta
+        
+        case 4: return .entra
+        
+        case 5: return .google
+        
+        case 6: return .gitHub
+        
+        case 7: return .keycloak(clientId: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 8: return .clerk
+        
+        case 9: return .workOs
+        
+        case 10: return .supabase
+        
+        case 11: return .cognito
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ClaimPreset, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .oidc:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .auth0(rolesClaim):
+            writeInt(&buf, Int32(2))
+            FfiConverterOptionString.write(rolesClaim, into: &buf)
+            
+        
+        case .okta:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .entra:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .google:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .gitHub:
+            writeInt(&buf, Int32(6))
+        
+        
+        case let .keycloak(clientId):
+            writeInt(&buf, Int32(7))
+            FfiConverterOptionString.write(clientId, into: &buf)
+            
+        
+        case .clerk:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .workOs:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .supabase:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .cognito:
+            writeInt(&buf, Int32(11))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimPreset_lift(_ buf: RustBuffer) throws -> ClaimPreset {
+    return try FfiConverterTypeClaimPreset.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimPreset_lower(_ value: ClaimPreset) -> RustBuffer {
+    return FfiConverterTypeClaimPreset.lower(value)
+}
+
 
 
 /**
@@ -3374,6 +5306,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePkceVerifier: FfiConverterRustBuffer {
+    typealias SwiftType = PkceVerifier?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePkceVerifier.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePkceVerifier.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSharedSecret: FfiConverterRustBuffer {
     typealias SwiftType = SharedSecret?
 
@@ -3613,6 +5569,31 @@ fileprivate struct FfiConverterSequenceTypeHttpHeader: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeParam: FfiConverterRustBuffer {
+    typealias SwiftType = [Param]
+
+    public static func write(_ value: [Param], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeParam.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Param] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Param]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeParam.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * Every stable error code of the core with its HTTP status, RFC 6750 error and meaning
  * (the core's `all_errors()`), in the core's order.
@@ -3621,6 +5602,219 @@ public func allErrors() -> [ErrorCodeInfo]  {
     return try!  FfiConverterSequenceTypeErrorCodeInfo.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_mcp_bearer_ffi_fn_func_all_errors(uniffiCallStatus
+    )
+})
+}
+/**
+ * The token of an `Authorization: Bearer …` header value: `ERR_TOKEN_MISSING` when there is
+ * none (no header, or another scheme), `ERR_INVALID_REQUEST` for a malformed value.
+ */
+public func bearerToken(authorization: String?)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_bearer_token(
+        FfiConverterOptionString.lower(authorization),uniffiCallStatus
+    )
+})
+}
+/**
+ * The document for `document` and its well-known URL.
+ */
+public func protectedResourceMetadata(document: ProtectedResourceMetadata)throws  -> MetadataDocument  {
+    return try  FfiConverterTypeMetadataDocument_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_protected_resource_metadata(
+        FfiConverterTypeProtectedResourceMetadata_lower(document),uniffiCallStatus
+    )
+})
+}
+/**
+ * The RFC 8414 metadata of an OAuth proxy at `issuer` (endpoints `/authorize`, `/token`,
+ * `/register` under it), with `scopes_supported`.
+ */
+public func proxyAuthorizationServerMetadata(issuer: String, scopesSupported: [String], dangerousAllowInsecureHttp: Bool)throws  -> MetadataDocument  {
+    return try  FfiConverterTypeMetadataDocument_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_proxy_authorization_server_metadata(
+        FfiConverterString.lower(issuer),
+        FfiConverterSequenceString.lower(scopesSupported),
+        FfiConverterBool.lower(dangerousAllowInsecureHttp),uniffiCallStatus
+    )
+})
+}
+/**
+ * The challenge for a refused request: `code` is the error's stable code (`nil` when no
+ * token was sent), `required_scopes` the scopes of an `ERR_INSUFFICIENT_SCOPE`, and
+ * `resource_metadata` the RFC 9728 document's URL. The `error_description` is the code's
+ * fixed public sentence, never the error's message.
+ */
+public func wwwAuthenticate(code: String?, requiredScopes: [String], resourceMetadata: String)throws  -> BearerChallengeHeader  {
+    return try  FfiConverterTypeBearerChallengeHeader_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_www_authenticate(
+        FfiConverterOptionString.lower(code),
+        FfiConverterSequenceString.lower(requiredScopes),
+        FfiConverterString.lower(resourceMetadata),uniffiCallStatus
+    )
+})
+}
+/**
+ * The upstream token request redeeming `code` (RFC 6749 §4.1.3) with the upstream leg's
+ * PKCE verifier: a form `POST` for the host to send.
+ */
+public func authorizationCodeTokenRequest(tokenEndpoint: String, clientId: String, auth: ClientAuthentication, code: String, redirectUri: String, pkceVerifier: PkceVerifier?, resources: [String])throws  -> HttpRequest  {
+    return try  FfiConverterTypeHttpRequest_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_authorization_code_token_request(
+        FfiConverterString.lower(tokenEndpoint),
+        FfiConverterString.lower(clientId),
+        FfiConverterTypeClientAuthentication_lower(auth),
+        FfiConverterString.lower(code),
+        FfiConverterString.lower(redirectUri),
+        FfiConverterOptionTypePkceVerifier.lower(pkceVerifier),
+        FfiConverterSequenceString.lower(resources),uniffiCallStatus
+    )
+})
+}
+/**
+ * The URL to send the browser to for `request`.
+ */
+public func authorizationUrl(request: AuthorizationUrlRequest)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_authorization_url(
+        FfiConverterTypeAuthorizationUrlRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+/**
+ * Checks a client's redirect URI against `policy`: `ERR_REDIRECT_URI_REJECTED` with a
+ * `reason` and a message saying what to change.
+ */
+public func checkRedirectUri(policy: RedirectPolicy, uri: String)throws   {try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_check_redirect_uri(
+        FfiConverterTypeRedirectPolicy_lower(policy),
+        FfiConverterString.lower(uri),uniffiCallStatus
+    )
+}
+}
+/**
+ * Where to send the client when the authorization failed: its redirect URI with `error`,
+ * `error_description` when given, its `state` and `iss`.
+ */
+public func clientErrorRedirectUrl(state: ProxyState, error: String, description: String?, issuer: String?)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_client_error_redirect_url(
+        FfiConverterTypeProxyState_lower(state),
+        FfiConverterString.lower(error),
+        FfiConverterOptionString.lower(description),
+        FfiConverterOptionString.lower(issuer),uniffiCallStatus
+    )
+})
+}
+/**
+ * Where to send the client after the upstream leg: its redirect URI with `code`, its
+ * `state`, and `iss` when given (RFC 9207).
+ */
+public func clientRedirectUrl(state: ProxyState, code: String, issuer: String?)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_client_redirect_url(
+        FfiConverterTypeProxyState_lower(state),
+        FfiConverterString.lower(code),
+        FfiConverterOptionString.lower(issuer),uniffiCallStatus
+    )
+})
+}
+/**
+ * Opens a sealed state that came back from the upstream at `now`:
+ * `ERR_OAUTH_STATE_INVALID` with reason `malformed`, `signature` or `expired`.
+ */
+public func openProxyState(key: StateKey, sealed: String, now: UInt64)throws  -> OpenedState  {
+    return try  FfiConverterTypeOpenedState_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_open_proxy_state(
+        FfiConverterTypeStateKey_lower(key),
+        FfiConverterString.lower(sealed),
+        FfiConverterUInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+/**
+ * Checks `verifier` against the `challenge` a client sent with `method` (`S256`; `plain` is
+ * refused, as OAuth 2.1 requires).
+ */
+public func pkceCheck(challenge: String, method: String?, verifier: String)throws   {try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_pkce_check(
+        FfiConverterString.lower(challenge),
+        FfiConverterOptionString.lower(method),
+        FfiConverterString.lower(verifier),uniffiCallStatus
+    )
+}
+}
+/**
+ * A random value for an OIDC `nonce`.
+ */
+public func randomNonce()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_random_nonce(uniffiCallStatus
+    )
+})
+}
+/**
+ * A random value for an OAuth `state` parameter.
+ */
+public func randomState()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_random_state(uniffiCallStatus
+    )
+})
+}
+/**
+ * The upstream token request for a refresh (RFC 6749 §6), optionally narrowing `scopes`.
+ */
+public func refreshTokenRequest(tokenEndpoint: String, clientId: String, auth: ClientAuthentication, refreshToken: String, scopes: [String])throws  -> HttpRequest  {
+    return try  FfiConverterTypeHttpRequest_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_refresh_token_request(
+        FfiConverterString.lower(tokenEndpoint),
+        FfiConverterString.lower(clientId),
+        FfiConverterTypeClientAuthentication_lower(auth),
+        FfiConverterString.lower(refreshToken),
+        FfiConverterSequenceString.lower(scopes),uniffiCallStatus
+    )
+})
+}
+/**
+ * Seals `state` under `key` at `now` (seconds since the Unix epoch) for `ttl` seconds
+ * (defaults to 600; 1 to 86400).
+ */
+public func sealProxyState(state: ProxyState, key: StateKey, now: UInt64, ttl: Double? = nil)throws  -> SealedState  {
+    return try  FfiConverterTypeSealedState_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_seal_proxy_state(
+        FfiConverterTypeProxyState_lower(state),
+        FfiConverterTypeStateKey_lower(key),
+        FfiConverterUInt64.lower(now),
+        FfiConverterOptionDouble.lower(ttl),uniffiCallStatus
+    )
+})
+}
+/**
+ * The user of `token`, read with `preset`'s claim table. Never fails for a token this
+ * library verified; a claim of an unexpected shape leaves its field empty.
+ */
+public func userInfo(token: VerifiedToken, preset: ClaimPreset)throws  -> UserInfo  {
+    return try  FfiConverterTypeUserInfo_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_user_info(
+        FfiConverterTypeVerifiedToken_lower(token),
+        FfiConverterTypeClaimPreset_lower(preset),uniffiCallStatus
     )
 })
 }
@@ -3641,6 +5835,54 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_func_all_errors() != 11153) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_bearer_token() != 39773) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_protected_resource_metadata() != 62015) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_proxy_authorization_server_metadata() != 23677) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_www_authenticate() != 3250) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_authorization_code_token_request() != 9880) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_authorization_url() != 6384) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri() != 40019) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url() != 4691) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url() != 8849) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state() != 22185) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_pkce_check() != 40476) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_random_nonce() != 55814) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_random_state() != 37198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_refresh_token_request() != 34076) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state() != 8519) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_user_info() != 32684) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_method_httpfetcher_fetch() != 15977) {
@@ -3664,6 +5906,39 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mcp_bearer_ffi_checksum_method_httprequest_url() != 6279) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mcp_bearer_ffi_checksum_method_clientauthentication_method() != 31217) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_openedstate_expires_at() != 31146) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_openedstate_state() != 39829) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_openedstate_upstream_nonce() != 8892) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_openedstate_upstream_pkce_verifier() != 47518) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_pkceverifier_challenge() != 45899) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_pkceverifier_secret_value() != 36122) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_sealedstate_expires_at() != 49526) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_sealedstate_upstream_nonce() != 9410) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_sealedstate_upstream_pkce_verifier() != 46402) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_sealedstate_value() != 27646) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_due() != 14818) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3683,6 +5958,27 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_constructor_sharedsecret_from_text() != 45793) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_none() != 15969) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_secret_basic() != 43112) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_secret_post() != 32193) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_constructor_pkceverifier_from_string() != 6216) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_constructor_pkceverifier_generate() != 17399) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_constructor_statekey_generate() != 61858) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_constructor_statekey_new() != 57350) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_constructor_jwtverifier_from_issuer() != 65041) {

@@ -526,6 +526,46 @@ def _uniffi_check_contract_api_version(lib):
 def _uniffi_check_api_checksums(lib):
     if lib.uniffi_mcp_bearer_ffi_checksum_func_all_errors() != 11153:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_authorization_code_token_request() != 9880:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_authorization_url() != 6384:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_bearer_token() != 39773:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri() != 40019:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url() != 4691:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url() != 8849:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state() != 22185:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_pkce_check() != 40476:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_protected_resource_metadata() != 62015:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_proxy_authorization_server_metadata() != 23677:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_random_nonce() != 55814:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_random_state() != 37198:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_refresh_token_request() != 34076:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state() != 8519:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_user_info() != 32684:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_www_authenticate() != 3250:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_clientauthentication_method() != 31217:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_none() != 15969:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_secret_basic() != 43112:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_secret_post() != 32193:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_method_httpfetcher_fetch() != 15977:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_method_httprequest_body() != 54343:
@@ -558,9 +598,37 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_constructor_jwtverifier_with_fixed_time() != 35697:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_expires_at() != 31146:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_state() != 39829:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_upstream_nonce() != 8892:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_upstream_pkce_verifier() != 47518:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_pkceverifier_challenge() != 45899:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_pkceverifier_secret_value() != 36122:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_constructor_pkceverifier_from_string() != 6216:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_constructor_pkceverifier_generate() != 17399:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_expires_at() != 49526:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_upstream_nonce() != 9410:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_upstream_pkce_verifier() != 46402:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_value() != 27646:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_constructor_sharedsecret_from_base64url() != 9996:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_constructor_sharedsecret_from_text() != 45793:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_generate() != 61858:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_new() != 57350:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
 
 # A ctypes library to expose the extern-C FFI definitions.
@@ -594,6 +662,66 @@ _UniffiLib.ffi_mcp_bearer_ffi_uniffi_contract_version.restype = ctypes.c_uint32
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_all_errors.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_all_errors.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_authorization_code_token_request.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_authorization_code_token_request.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_authorization_url.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_authorization_url.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_bearer_token.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_bearer_token.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_pkce_check.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_pkce_check.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_protected_resource_metadata.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_protected_resource_metadata.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_proxy_authorization_server_metadata.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_proxy_authorization_server_metadata.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_random_nonce.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_random_nonce.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_random_state.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_random_state.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_refresh_token_request.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_refresh_token_request.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_user_info.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_user_info.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_www_authenticate.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_www_authenticate.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_clientauthentication_method.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_clientauthentication_method.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_none.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_none.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_secret_basic.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_secret_basic.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_secret_post.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_clientauthentication_secret_post.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_httpfetcher_fetch.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_httpfetcher_fetch.restype = ctypes.c_uint16
@@ -642,16 +770,188 @@ _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_jwtverifier_with_fetcher.r
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_jwtverifier_with_fixed_time.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_jwtverifier_with_fixed_time.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_expires_at.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_expires_at.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_state.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_state.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_upstream_nonce.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_upstream_nonce.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_upstream_pkce_verifier.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_openedstate_upstream_pkce_verifier.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_pkceverifier_challenge.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_pkceverifier_challenge.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_pkceverifier_secret_value.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_pkceverifier_secret_value.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_pkceverifier_from_string.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_pkceverifier_from_string.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_pkceverifier_generate.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_pkceverifier_generate.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_expires_at.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_expires_at.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_upstream_nonce.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_upstream_nonce.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_upstream_pkce_verifier.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_upstream_pkce_verifier.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_value.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_sealedstate_value.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_sharedsecret_from_base64url.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_sharedsecret_from_base64url.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_sharedsecret_from_text.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_sharedsecret_from_text.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_generate.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_generate.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_new.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_new.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_all_errors.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_all_errors.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_authorization_code_token_request.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_authorization_code_token_request.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_authorization_url.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_authorization_url.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_bearer_token.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_bearer_token.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_check_redirect_uri.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_check_redirect_uri.restype = None
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_error_redirect_url.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_error_redirect_url.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_redirect_url.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_redirect_url.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_open_proxy_state.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_open_proxy_state.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_pkce_check.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_pkce_check.restype = None
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_protected_resource_metadata.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_protected_resource_metadata.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_proxy_authorization_server_metadata.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_int8,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_proxy_authorization_server_metadata.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_random_nonce.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_random_nonce.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_random_state.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_random_state.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_refresh_token_request.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_refresh_token_request.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_seal_proxy_state.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_seal_proxy_state.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_user_info.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_user_info.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_www_authenticate.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_www_authenticate.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_clientauthentication_method.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_clientauthentication_method.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_clientauthentication_uniffi_trait_debug.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_clientauthentication_uniffi_trait_debug.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_none.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_none.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_secret_basic.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_secret_basic.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_secret_post.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_secret_post.restype = ctypes.c_uint64
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_httpfetcher_fetch.argtypes = (
     ctypes.c_uint64,
     ctypes.c_uint64,
@@ -743,6 +1043,80 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_jwtverifier_with_fixed_time.argt
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_jwtverifier_with_fixed_time.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_expires_at.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_expires_at.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_state.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_state.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_upstream_nonce.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_upstream_nonce.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_upstream_pkce_verifier.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_upstream_pkce_verifier.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_uniffi_trait_debug.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_uniffi_trait_debug.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_pkceverifier_challenge.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_pkceverifier_challenge.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_pkceverifier_secret_value.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_pkceverifier_secret_value.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_pkceverifier_uniffi_trait_debug.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_pkceverifier_uniffi_trait_debug.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_pkceverifier_from_string.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_pkceverifier_from_string.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_pkceverifier_generate.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_pkceverifier_generate.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_expires_at.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_expires_at.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_upstream_nonce.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_upstream_nonce.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_upstream_pkce_verifier.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_upstream_pkce_verifier.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_value.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_value.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_uniffi_trait_debug.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_uniffi_trait_debug.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_sharedsecret_from_base64url.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -753,6 +1127,30 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_sharedsecret_from_text.argtypes 
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_sharedsecret_from_text.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_statekey_uniffi_trait_debug.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_statekey_uniffi_trait_debug.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_statekey_generate.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_statekey_generate.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_statekey_new.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_statekey_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_clientauthentication.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_clientauthentication.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_clientauthentication.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_clientauthentication.restype = None
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_httpfetcher.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -783,6 +1181,36 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_free_jwtverifier.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_free_jwtverifier.restype = None
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_openedstate.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_openedstate.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_openedstate.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_openedstate.restype = None
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_pkceverifier.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_pkceverifier.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_pkceverifier.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_pkceverifier.restype = None
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_sealedstate.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_sealedstate.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_sealedstate.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_sealedstate.restype = None
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_sharedsecret.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -793,6 +1221,16 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_free_sharedsecret.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_free_sharedsecret.restype = None
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_statekey.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_statekey.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_statekey.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_statekey.restype = None
 _UNIFFI_CALLBACK_INTERFACE_MCP_BEARER_FFI_HTTP_FETCHER_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,ctypes.c_uint64,ctypes.POINTER(_UniffiRustBuffer),
     ctypes.POINTER(_UniffiRustCallStatus),
 )
@@ -818,6 +1256,317 @@ _uniffi_check_contract_api_version(_UniffiLib)
 
 # Public interface members begin here.
 
+
+class _UniffiFfiConverterString:
+    @staticmethod
+    def check_lower(value):
+        if not isinstance(value, str):
+            raise TypeError("argument must be str, not {}".format(type(value).__name__))
+        return value
+
+    @staticmethod
+    def read(buf):
+        size = buf.read_i32()
+        if size < 0:
+            raise InternalError("Unexpected negative string length")
+        utf8_bytes = buf.read(size)
+        return utf8_bytes.decode("utf-8")
+
+    @staticmethod
+    def write(value, buf):
+        utf8_bytes = value.encode("utf-8")
+        buf.write_i32(len(utf8_bytes))
+        buf.write(utf8_bytes)
+
+    @staticmethod
+    def lift(buf):
+        with buf.consume_with_stream() as stream:
+            return stream.read(stream.remaining()).decode("utf-8")
+
+    @staticmethod
+    def lower(value):
+        with _UniffiRustBuffer.alloc_with_builder() as builder:
+            builder.write(value.encode("utf-8"))
+            return builder.finalize()
+
+class _UniffiFfiConverterSequenceString(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterString.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterString.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterString.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterOptionalString(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterString.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterString.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterString.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class Param:
+    """
+    One query or form parameter.
+"""
+    def __init__(self, *, name:str, value:str):
+        self.name = name
+        self.value = value
+        
+        
+
+    
+    def __str__(self):
+        return "Param(name={}, value={})".format(self.name, self.value)
+    def __eq__(self, other):
+        if self.name != other.name:
+            return False
+        if self.value != other.value:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeParam(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return Param(
+            name=_UniffiFfiConverterString.read(buf),
+            value=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.name)
+        _UniffiFfiConverterString.check_lower(value.value)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.name, buf)
+        _UniffiFfiConverterString.write(value.value, buf)
+
+class _UniffiFfiConverterSequenceTypeParam(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeParam.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeParam.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeParam.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterBoolean:
+    @classmethod
+    def check_lower(cls, value):
+        return not not value
+
+    @classmethod
+    def lower(cls, value):
+        return 1 if value else 0
+
+    @staticmethod
+    def lift(value):
+        return value != 0
+
+    @classmethod
+    def read(cls, buf):
+        return cls.lift(buf.read_u8())
+
+    @classmethod
+    def write(cls, value, buf):
+        buf.write_u8(value)
+
+@dataclass
+class AuthorizationUrlRequest:
+    """
+    An upstream authorization request (RFC 6749 §4.1.1).
+"""
+    def __init__(self, *, authorization_endpoint:str, client_id:str, redirect_uri:str, state:str, scopes:typing.List[str] = _DEFAULT, pkce_challenge:typing.Optional[str] = None, resources:typing.List[str] = _DEFAULT, nonce:typing.Optional[str] = None, extra_params:typing.List[Param] = _DEFAULT, dangerous_allow_insecure_http:bool = False):
+        self.authorization_endpoint = authorization_endpoint
+        self.client_id = client_id
+        self.redirect_uri = redirect_uri
+        self.state = state
+        if scopes is _DEFAULT:
+            self.scopes = []
+        else:
+            self.scopes = scopes
+        self.pkce_challenge = pkce_challenge
+        if resources is _DEFAULT:
+            self.resources = []
+        else:
+            self.resources = resources
+        self.nonce = nonce
+        if extra_params is _DEFAULT:
+            self.extra_params = []
+        else:
+            self.extra_params = extra_params
+        self.dangerous_allow_insecure_http = dangerous_allow_insecure_http
+        
+        
+
+    
+    def __str__(self):
+        return "AuthorizationUrlRequest(authorization_endpoint={}, client_id={}, redirect_uri={}, state={}, scopes={}, pkce_challenge={}, resources={}, nonce={}, extra_params={}, dangerous_allow_insecure_http={})".format(self.authorization_endpoint, self.client_id, self.redirect_uri, self.state, self.scopes, self.pkce_challenge, self.resources, self.nonce, self.extra_params, self.dangerous_allow_insecure_http)
+    def __eq__(self, other):
+        if self.authorization_endpoint != other.authorization_endpoint:
+            return False
+        if self.client_id != other.client_id:
+            return False
+        if self.redirect_uri != other.redirect_uri:
+            return False
+        if self.state != other.state:
+            return False
+        if self.scopes != other.scopes:
+            return False
+        if self.pkce_challenge != other.pkce_challenge:
+            return False
+        if self.resources != other.resources:
+            return False
+        if self.nonce != other.nonce:
+            return False
+        if self.extra_params != other.extra_params:
+            return False
+        if self.dangerous_allow_insecure_http != other.dangerous_allow_insecure_http:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeAuthorizationUrlRequest(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return AuthorizationUrlRequest(
+            authorization_endpoint=_UniffiFfiConverterString.read(buf),
+            client_id=_UniffiFfiConverterString.read(buf),
+            redirect_uri=_UniffiFfiConverterString.read(buf),
+            state=_UniffiFfiConverterString.read(buf),
+            scopes=_UniffiFfiConverterSequenceString.read(buf),
+            pkce_challenge=_UniffiFfiConverterOptionalString.read(buf),
+            resources=_UniffiFfiConverterSequenceString.read(buf),
+            nonce=_UniffiFfiConverterOptionalString.read(buf),
+            extra_params=_UniffiFfiConverterSequenceTypeParam.read(buf),
+            dangerous_allow_insecure_http=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.authorization_endpoint)
+        _UniffiFfiConverterString.check_lower(value.client_id)
+        _UniffiFfiConverterString.check_lower(value.redirect_uri)
+        _UniffiFfiConverterString.check_lower(value.state)
+        _UniffiFfiConverterSequenceString.check_lower(value.scopes)
+        _UniffiFfiConverterOptionalString.check_lower(value.pkce_challenge)
+        _UniffiFfiConverterSequenceString.check_lower(value.resources)
+        _UniffiFfiConverterOptionalString.check_lower(value.nonce)
+        _UniffiFfiConverterSequenceTypeParam.check_lower(value.extra_params)
+        _UniffiFfiConverterBoolean.check_lower(value.dangerous_allow_insecure_http)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.authorization_endpoint, buf)
+        _UniffiFfiConverterString.write(value.client_id, buf)
+        _UniffiFfiConverterString.write(value.redirect_uri, buf)
+        _UniffiFfiConverterString.write(value.state, buf)
+        _UniffiFfiConverterSequenceString.write(value.scopes, buf)
+        _UniffiFfiConverterOptionalString.write(value.pkce_challenge, buf)
+        _UniffiFfiConverterSequenceString.write(value.resources, buf)
+        _UniffiFfiConverterOptionalString.write(value.nonce, buf)
+        _UniffiFfiConverterSequenceTypeParam.write(value.extra_params, buf)
+        _UniffiFfiConverterBoolean.write(value.dangerous_allow_insecure_http, buf)
+
+class _UniffiFfiConverterUInt16(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u16"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**16
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u16()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u16(value)
+
+@dataclass
+class BearerChallengeHeader:
+    """
+    A `WWW-Authenticate` header and the status it goes with.
+"""
+    def __init__(self, *, status:int, header_value:str):
+        self.status = status
+        self.header_value = header_value
+        
+        
+
+    
+    def __str__(self):
+        return "BearerChallengeHeader(status={}, header_value={})".format(self.status, self.header_value)
+    def __eq__(self, other):
+        if self.status != other.status:
+            return False
+        if self.header_value != other.header_value:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeBearerChallengeHeader(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return BearerChallengeHeader(
+            status=_UniffiFfiConverterUInt16.read(buf),
+            header_value=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterUInt16.check_lower(value.status)
+        _UniffiFfiConverterString.check_lower(value.header_value)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterUInt16.write(value.status, buf)
+        _UniffiFfiConverterString.write(value.header_value, buf)
 
 class _UniffiFfiConverterFloat64(_UniffiConverterPrimitiveFloat):
     @staticmethod
@@ -891,27 +1640,6 @@ class _UniffiFfiConverterOptionalUInt64(_UniffiConverterRustBuffer):
         else:
             raise InternalError("Unexpected flag byte for optional type")
 
-class _UniffiFfiConverterBoolean:
-    @classmethod
-    def check_lower(cls, value):
-        return not not value
-
-    @classmethod
-    def lower(cls, value):
-        return 1 if value else 0
-
-    @staticmethod
-    def lift(value):
-        return value != 0
-
-    @classmethod
-    def read(cls, buf):
-        return cls.lift(buf.read_u8())
-
-    @classmethod
-    def write(cls, value, buf):
-        buf.write_u8(value)
-
 class _UniffiFfiConverterOptionalBoolean(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -981,76 +1709,6 @@ class _UniffiFfiConverterTypeDiscoveryConfig(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalFloat64.write(value.timeout, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.max_response_bytes, buf)
         _UniffiFfiConverterOptionalBoolean.write(value.dangerous_allow_insecure_http, buf)
-
-class _UniffiFfiConverterString:
-    @staticmethod
-    def check_lower(value):
-        if not isinstance(value, str):
-            raise TypeError("argument must be str, not {}".format(type(value).__name__))
-        return value
-
-    @staticmethod
-    def read(buf):
-        size = buf.read_i32()
-        if size < 0:
-            raise InternalError("Unexpected negative string length")
-        utf8_bytes = buf.read(size)
-        return utf8_bytes.decode("utf-8")
-
-    @staticmethod
-    def write(value, buf):
-        utf8_bytes = value.encode("utf-8")
-        buf.write_i32(len(utf8_bytes))
-        buf.write(utf8_bytes)
-
-    @staticmethod
-    def lift(buf):
-        with buf.consume_with_stream() as stream:
-            return stream.read(stream.remaining()).decode("utf-8")
-
-    @staticmethod
-    def lower(value):
-        with _UniffiRustBuffer.alloc_with_builder() as builder:
-            builder.write(value.encode("utf-8"))
-            return builder.finalize()
-
-class _UniffiFfiConverterUInt16(_UniffiConverterPrimitiveInt):
-    CLASS_NAME = "u16"
-    VALUE_MIN = 0
-    VALUE_MAX = 2**16
-
-    @staticmethod
-    def read(buf):
-        return buf.read_u16()
-
-    @staticmethod
-    def write(value, buf):
-        buf.write_u16(value)
-
-class _UniffiFfiConverterOptionalString(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        if value is not None:
-            _UniffiFfiConverterString.check_lower(value)
-
-    @classmethod
-    def write(cls, value, buf):
-        if value is None:
-            buf.write_u8(0)
-            return
-
-        buf.write_u8(1)
-        _UniffiFfiConverterString.write(value, buf)
-
-    @classmethod
-    def read(cls, buf):
-        flag = buf.read_u8()
-        if flag == 0:
-            return None
-        elif flag == 1:
-            return _UniffiFfiConverterString.read(buf)
-        else:
-            raise InternalError("Unexpected flag byte for optional type")
 
 @dataclass
 class ErrorCodeInfo:
@@ -1407,29 +2065,6 @@ class _UniffiFfiConverterOptionalTypeSharedSecret(_UniffiConverterRustBuffer):
             return _UniffiFfiConverterTypeSharedSecret.read(buf)
         else:
             raise InternalError("Unexpected flag byte for optional type")
-
-class _UniffiFfiConverterSequenceString(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        for item in value:
-            _UniffiFfiConverterString.check_lower(item)
-
-    @classmethod
-    def write(cls, value, buf):
-        items = len(value)
-        buf.write_i32(items)
-        for item in value:
-            _UniffiFfiConverterString.write(item, buf)
-
-    @classmethod
-    def read(cls, buf):
-        count = buf.read_i32()
-        if count < 0:
-            raise InternalError("Unexpected negative sequence length")
-
-        return [
-            _UniffiFfiConverterString.read(buf) for i in range(count)
-        ]
 
 class _UniffiFfiConverterOptionalSequenceString(_UniffiConverterRustBuffer):
     @classmethod
@@ -1841,6 +2476,350 @@ class _UniffiFfiConverterTypeJwtVerifierConfig(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalTypeDiscoveryConfig.write(value.discovery, buf)
         _UniffiFfiConverterOptionalTypeFetchConfig.write(value.fetch, buf)
 
+@dataclass
+class MetadataDocument:
+    """
+    A metadata document and where it is served.
+"""
+    def __init__(self, *, json:str, well_known_url:str):
+        self.json = json
+        self.well_known_url = well_known_url
+        
+        
+
+    
+    def __str__(self):
+        return "MetadataDocument(json={}, well_known_url={})".format(self.json, self.well_known_url)
+    def __eq__(self, other):
+        if self.json != other.json:
+            return False
+        if self.well_known_url != other.well_known_url:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeMetadataDocument(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return MetadataDocument(
+            json=_UniffiFfiConverterString.read(buf),
+            well_known_url=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.json)
+        _UniffiFfiConverterString.check_lower(value.well_known_url)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.json, buf)
+        _UniffiFfiConverterString.write(value.well_known_url, buf)
+
+@dataclass
+class ProtectedResourceMetadata:
+    """
+    An RFC 9728 protected-resource metadata document (the core's
+    `ProtectedResourceMetadata`).
+"""
+    def __init__(self, *, resource:str, authorization_servers:typing.List[str], jwks_uri:typing.Optional[str] = None, scopes_supported:typing.List[str] = _DEFAULT, resource_name:typing.Optional[str] = None, resource_documentation:typing.Optional[str] = None, dangerous_allow_insecure_http:bool = False):
+        self.resource = resource
+        self.authorization_servers = authorization_servers
+        self.jwks_uri = jwks_uri
+        if scopes_supported is _DEFAULT:
+            self.scopes_supported = []
+        else:
+            self.scopes_supported = scopes_supported
+        self.resource_name = resource_name
+        self.resource_documentation = resource_documentation
+        self.dangerous_allow_insecure_http = dangerous_allow_insecure_http
+        
+        
+
+    
+    def __str__(self):
+        return "ProtectedResourceMetadata(resource={}, authorization_servers={}, jwks_uri={}, scopes_supported={}, resource_name={}, resource_documentation={}, dangerous_allow_insecure_http={})".format(self.resource, self.authorization_servers, self.jwks_uri, self.scopes_supported, self.resource_name, self.resource_documentation, self.dangerous_allow_insecure_http)
+    def __eq__(self, other):
+        if self.resource != other.resource:
+            return False
+        if self.authorization_servers != other.authorization_servers:
+            return False
+        if self.jwks_uri != other.jwks_uri:
+            return False
+        if self.scopes_supported != other.scopes_supported:
+            return False
+        if self.resource_name != other.resource_name:
+            return False
+        if self.resource_documentation != other.resource_documentation:
+            return False
+        if self.dangerous_allow_insecure_http != other.dangerous_allow_insecure_http:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeProtectedResourceMetadata(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ProtectedResourceMetadata(
+            resource=_UniffiFfiConverterString.read(buf),
+            authorization_servers=_UniffiFfiConverterSequenceString.read(buf),
+            jwks_uri=_UniffiFfiConverterOptionalString.read(buf),
+            scopes_supported=_UniffiFfiConverterSequenceString.read(buf),
+            resource_name=_UniffiFfiConverterOptionalString.read(buf),
+            resource_documentation=_UniffiFfiConverterOptionalString.read(buf),
+            dangerous_allow_insecure_http=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.resource)
+        _UniffiFfiConverterSequenceString.check_lower(value.authorization_servers)
+        _UniffiFfiConverterOptionalString.check_lower(value.jwks_uri)
+        _UniffiFfiConverterSequenceString.check_lower(value.scopes_supported)
+        _UniffiFfiConverterOptionalString.check_lower(value.resource_name)
+        _UniffiFfiConverterOptionalString.check_lower(value.resource_documentation)
+        _UniffiFfiConverterBoolean.check_lower(value.dangerous_allow_insecure_http)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.resource, buf)
+        _UniffiFfiConverterSequenceString.write(value.authorization_servers, buf)
+        _UniffiFfiConverterOptionalString.write(value.jwks_uri, buf)
+        _UniffiFfiConverterSequenceString.write(value.scopes_supported, buf)
+        _UniffiFfiConverterOptionalString.write(value.resource_name, buf)
+        _UniffiFfiConverterOptionalString.write(value.resource_documentation, buf)
+        _UniffiFfiConverterBoolean.write(value.dangerous_allow_insecure_http, buf)
+
+@dataclass
+class ProxyState:
+    """
+    What the proxy carries across the upstream round trip: the MCP client's authorization
+    request, already checked.
+"""
+    def __init__(self, *, client_id:str, redirect_uri:str, client_state:typing.Optional[str] = None, code_challenge:str, scopes:typing.List[str] = _DEFAULT, resources:typing.List[str] = _DEFAULT):
+        self.client_id = client_id
+        self.redirect_uri = redirect_uri
+        self.client_state = client_state
+        self.code_challenge = code_challenge
+        if scopes is _DEFAULT:
+            self.scopes = []
+        else:
+            self.scopes = scopes
+        if resources is _DEFAULT:
+            self.resources = []
+        else:
+            self.resources = resources
+        
+        
+
+    
+    def __str__(self):
+        return "ProxyState(client_id={}, redirect_uri={}, client_state={}, code_challenge={}, scopes={}, resources={})".format(self.client_id, self.redirect_uri, self.client_state, self.code_challenge, self.scopes, self.resources)
+    def __eq__(self, other):
+        if self.client_id != other.client_id:
+            return False
+        if self.redirect_uri != other.redirect_uri:
+            return False
+        if self.client_state != other.client_state:
+            return False
+        if self.code_challenge != other.code_challenge:
+            return False
+        if self.scopes != other.scopes:
+            return False
+        if self.resources != other.resources:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeProxyState(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ProxyState(
+            client_id=_UniffiFfiConverterString.read(buf),
+            redirect_uri=_UniffiFfiConverterString.read(buf),
+            client_state=_UniffiFfiConverterOptionalString.read(buf),
+            code_challenge=_UniffiFfiConverterString.read(buf),
+            scopes=_UniffiFfiConverterSequenceString.read(buf),
+            resources=_UniffiFfiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.client_id)
+        _UniffiFfiConverterString.check_lower(value.redirect_uri)
+        _UniffiFfiConverterOptionalString.check_lower(value.client_state)
+        _UniffiFfiConverterString.check_lower(value.code_challenge)
+        _UniffiFfiConverterSequenceString.check_lower(value.scopes)
+        _UniffiFfiConverterSequenceString.check_lower(value.resources)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.client_id, buf)
+        _UniffiFfiConverterString.write(value.redirect_uri, buf)
+        _UniffiFfiConverterOptionalString.write(value.client_state, buf)
+        _UniffiFfiConverterString.write(value.code_challenge, buf)
+        _UniffiFfiConverterSequenceString.write(value.scopes, buf)
+        _UniffiFfiConverterSequenceString.write(value.resources, buf)
+
+@dataclass
+class RedirectPolicy:
+    """
+    Which redirect URIs MCP clients may register (the core's `RedirectUriPolicy`).
+"""
+    def __init__(self, *, private_use_schemes:typing.Optional[typing.List[str]] = None, allow_loopback_http:typing.Optional[bool] = None):
+        self.private_use_schemes = private_use_schemes
+        self.allow_loopback_http = allow_loopback_http
+        
+        
+
+    
+    def __str__(self):
+        return "RedirectPolicy(private_use_schemes={}, allow_loopback_http={})".format(self.private_use_schemes, self.allow_loopback_http)
+    def __eq__(self, other):
+        if self.private_use_schemes != other.private_use_schemes:
+            return False
+        if self.allow_loopback_http != other.allow_loopback_http:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeRedirectPolicy(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return RedirectPolicy(
+            private_use_schemes=_UniffiFfiConverterOptionalSequenceString.read(buf),
+            allow_loopback_http=_UniffiFfiConverterOptionalBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalSequenceString.check_lower(value.private_use_schemes)
+        _UniffiFfiConverterOptionalBoolean.check_lower(value.allow_loopback_http)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalSequenceString.write(value.private_use_schemes, buf)
+        _UniffiFfiConverterOptionalBoolean.write(value.allow_loopback_http, buf)
+
+@dataclass
+class UserInfo:
+    """
+    The user a token is for (the core's `UserInfo`).
+"""
+    def __init__(self, *, user_id:typing.Optional[str], email:typing.Optional[str], email_verified:typing.Optional[bool], name:typing.Optional[str], username:typing.Optional[str], nickname:typing.Optional[str], picture:typing.Optional[str], roles:typing.List[str], permissions:typing.List[str], scopes:typing.List[str], client_id:typing.Optional[str], issuer:typing.Optional[str], tenant_id:typing.Optional[str], organization_id:typing.Optional[str], organization_slug:typing.Optional[str], extra_json:str):
+        self.user_id = user_id
+        self.email = email
+        self.email_verified = email_verified
+        self.name = name
+        self.username = username
+        self.nickname = nickname
+        self.picture = picture
+        self.roles = roles
+        self.permissions = permissions
+        self.scopes = scopes
+        self.client_id = client_id
+        self.issuer = issuer
+        self.tenant_id = tenant_id
+        self.organization_id = organization_id
+        self.organization_slug = organization_slug
+        self.extra_json = extra_json
+        
+        
+
+    
+    def __str__(self):
+        return "UserInfo(user_id={}, email={}, email_verified={}, name={}, username={}, nickname={}, picture={}, roles={}, permissions={}, scopes={}, client_id={}, issuer={}, tenant_id={}, organization_id={}, organization_slug={}, extra_json={})".format(self.user_id, self.email, self.email_verified, self.name, self.username, self.nickname, self.picture, self.roles, self.permissions, self.scopes, self.client_id, self.issuer, self.tenant_id, self.organization_id, self.organization_slug, self.extra_json)
+    def __eq__(self, other):
+        if self.user_id != other.user_id:
+            return False
+        if self.email != other.email:
+            return False
+        if self.email_verified != other.email_verified:
+            return False
+        if self.name != other.name:
+            return False
+        if self.username != other.username:
+            return False
+        if self.nickname != other.nickname:
+            return False
+        if self.picture != other.picture:
+            return False
+        if self.roles != other.roles:
+            return False
+        if self.permissions != other.permissions:
+            return False
+        if self.scopes != other.scopes:
+            return False
+        if self.client_id != other.client_id:
+            return False
+        if self.issuer != other.issuer:
+            return False
+        if self.tenant_id != other.tenant_id:
+            return False
+        if self.organization_id != other.organization_id:
+            return False
+        if self.organization_slug != other.organization_slug:
+            return False
+        if self.extra_json != other.extra_json:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeUserInfo(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return UserInfo(
+            user_id=_UniffiFfiConverterOptionalString.read(buf),
+            email=_UniffiFfiConverterOptionalString.read(buf),
+            email_verified=_UniffiFfiConverterOptionalBoolean.read(buf),
+            name=_UniffiFfiConverterOptionalString.read(buf),
+            username=_UniffiFfiConverterOptionalString.read(buf),
+            nickname=_UniffiFfiConverterOptionalString.read(buf),
+            picture=_UniffiFfiConverterOptionalString.read(buf),
+            roles=_UniffiFfiConverterSequenceString.read(buf),
+            permissions=_UniffiFfiConverterSequenceString.read(buf),
+            scopes=_UniffiFfiConverterSequenceString.read(buf),
+            client_id=_UniffiFfiConverterOptionalString.read(buf),
+            issuer=_UniffiFfiConverterOptionalString.read(buf),
+            tenant_id=_UniffiFfiConverterOptionalString.read(buf),
+            organization_id=_UniffiFfiConverterOptionalString.read(buf),
+            organization_slug=_UniffiFfiConverterOptionalString.read(buf),
+            extra_json=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalString.check_lower(value.user_id)
+        _UniffiFfiConverterOptionalString.check_lower(value.email)
+        _UniffiFfiConverterOptionalBoolean.check_lower(value.email_verified)
+        _UniffiFfiConverterOptionalString.check_lower(value.name)
+        _UniffiFfiConverterOptionalString.check_lower(value.username)
+        _UniffiFfiConverterOptionalString.check_lower(value.nickname)
+        _UniffiFfiConverterOptionalString.check_lower(value.picture)
+        _UniffiFfiConverterSequenceString.check_lower(value.roles)
+        _UniffiFfiConverterSequenceString.check_lower(value.permissions)
+        _UniffiFfiConverterSequenceString.check_lower(value.scopes)
+        _UniffiFfiConverterOptionalString.check_lower(value.client_id)
+        _UniffiFfiConverterOptionalString.check_lower(value.issuer)
+        _UniffiFfiConverterOptionalString.check_lower(value.tenant_id)
+        _UniffiFfiConverterOptionalString.check_lower(value.organization_id)
+        _UniffiFfiConverterOptionalString.check_lower(value.organization_slug)
+        _UniffiFfiConverterString.check_lower(value.extra_json)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalString.write(value.user_id, buf)
+        _UniffiFfiConverterOptionalString.write(value.email, buf)
+        _UniffiFfiConverterOptionalBoolean.write(value.email_verified, buf)
+        _UniffiFfiConverterOptionalString.write(value.name, buf)
+        _UniffiFfiConverterOptionalString.write(value.username, buf)
+        _UniffiFfiConverterOptionalString.write(value.nickname, buf)
+        _UniffiFfiConverterOptionalString.write(value.picture, buf)
+        _UniffiFfiConverterSequenceString.write(value.roles, buf)
+        _UniffiFfiConverterSequenceString.write(value.permissions, buf)
+        _UniffiFfiConverterSequenceString.write(value.scopes, buf)
+        _UniffiFfiConverterOptionalString.write(value.client_id, buf)
+        _UniffiFfiConverterOptionalString.write(value.issuer, buf)
+        _UniffiFfiConverterOptionalString.write(value.tenant_id, buf)
+        _UniffiFfiConverterOptionalString.write(value.organization_id, buf)
+        _UniffiFfiConverterOptionalString.write(value.organization_slug, buf)
+        _UniffiFfiConverterString.write(value.extra_json, buf)
+
 
 
 
@@ -2012,6 +2991,443 @@ class _UniffiFfiConverterTypeVerifiedToken(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalUInt64.write(value.not_before, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.issued_at, buf)
         _UniffiFfiConverterOptionalString.write(value.key_thumbprint, buf)
+
+
+
+
+
+
+class ClaimPreset:
+    """
+    A provider's claim table (the core's presets).
+"""
+    def __init__(self):
+        raise RuntimeError("ClaimPreset cannot be instantiated directly")
+
+    # Each enum variant is a nested class of the enum itself.
+    @dataclass
+    class OIDC:
+        """
+        Standard OIDC claims.
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.OIDC()".format()
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_OIDC():
+                return False
+            return True
+
+    @dataclass
+    class AUTH0:
+        """
+        Auth0: `permissions`, organizations, and roles from a namespaced claim.
+"""
+        
+        def __init__(self, roles_claim:typing.Optional[str]):
+            self.roles_claim = roles_claim
+            
+            """
+        The namespaced roles claim an Action sets. Defaults to none (only `roles`).
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.AUTH0(roles_claim={})".format(self.roles_claim)
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_AUTH0():
+                return False
+            if self.roles_claim != other.roles_claim:
+                return False
+            return True
+
+    @dataclass
+    class OKTA:
+        """
+        Okta.
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.OKTA()".format()
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_OKTA():
+                return False
+            return True
+
+    @dataclass
+    class ENTRA:
+        """
+        Microsoft Entra ID.
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.ENTRA()".format()
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_ENTRA():
+                return False
+            return True
+
+    @dataclass
+    class GOOGLE:
+        """
+        Google.
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.GOOGLE()".format()
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_GOOGLE():
+                return False
+            return True
+
+    @dataclass
+    class GIT_HUB:
+        """
+        GitHub.
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.GIT_HUB()".format()
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_GIT_HUB():
+                return False
+            return True
+
+    @dataclass
+    class KEYCLOAK:
+        """
+        Keycloak: realm roles, and a client's roles.
+"""
+        
+        def __init__(self, client_id:typing.Optional[str]):
+            self.client_id = client_id
+            
+            """
+        The client whose `resource_access` roles count. Defaults to none.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.KEYCLOAK(client_id={})".format(self.client_id)
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_KEYCLOAK():
+                return False
+            if self.client_id != other.client_id:
+                return False
+            return True
+
+    @dataclass
+    class CLERK:
+        """
+        Clerk.
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.CLERK()".format()
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_CLERK():
+                return False
+            return True
+
+    @dataclass
+    class WORK_OS:
+        """
+        WorkOS.
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.WORK_OS()".format()
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_WORK_OS():
+                return False
+            return True
+
+    @dataclass
+    class SUPABASE:
+        """
+        Supabase.
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.SUPABASE()".format()
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_SUPABASE():
+                return False
+            return True
+
+    @dataclass
+    class COGNITO:
+        """
+        Amazon Cognito.
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "ClaimPreset.COGNITO()".format()
+        def __eq__(self, other):
+            if not isinstance(other, ClaimPreset):
+                return NotImplemented
+            if not other.is_COGNITO():
+                return False
+            return True
+
+    
+
+    # For each variant, we have `is_NAME` and `is_name` methods for easily checking
+    # whether an instance is that variant.
+    def is_OIDC(self) -> bool:
+        return isinstance(self, ClaimPreset.OIDC)
+    def is_oidc(self) -> bool:
+        return isinstance(self, ClaimPreset.OIDC)
+    def is_AUTH0(self) -> bool:
+        return isinstance(self, ClaimPreset.AUTH0)
+    def is_auth0(self) -> bool:
+        return isinstance(self, ClaimPreset.AUTH0)
+    def is_OKTA(self) -> bool:
+        return isinstance(self, ClaimPreset.OKTA)
+    def is_okta(self) -> bool:
+        return isinstance(self, ClaimPreset.OKTA)
+    def is_ENTRA(self) -> bool:
+        return isinstance(self, ClaimPreset.ENTRA)
+    def is_entra(self) -> bool:
+        return isinstance(self, ClaimPreset.ENTRA)
+    def is_GOOGLE(self) -> bool:
+        return isinstance(self, ClaimPreset.GOOGLE)
+    def is_google(self) -> bool:
+        return isinstance(self, ClaimPreset.GOOGLE)
+    def is_GIT_HUB(self) -> bool:
+        return isinstance(self, ClaimPreset.GIT_HUB)
+    def is_git_hub(self) -> bool:
+        return isinstance(self, ClaimPreset.GIT_HUB)
+    def is_KEYCLOAK(self) -> bool:
+        return isinstance(self, ClaimPreset.KEYCLOAK)
+    def is_keycloak(self) -> bool:
+        return isinstance(self, ClaimPreset.KEYCLOAK)
+    def is_CLERK(self) -> bool:
+        return isinstance(self, ClaimPreset.CLERK)
+    def is_clerk(self) -> bool:
+        return isinstance(self, ClaimPreset.CLERK)
+    def is_WORK_OS(self) -> bool:
+        return isinstance(self, ClaimPreset.WORK_OS)
+    def is_work_os(self) -> bool:
+        return isinstance(self, ClaimPreset.WORK_OS)
+    def is_SUPABASE(self) -> bool:
+        return isinstance(self, ClaimPreset.SUPABASE)
+    def is_supabase(self) -> bool:
+        return isinstance(self, ClaimPreset.SUPABASE)
+    def is_COGNITO(self) -> bool:
+        return isinstance(self, ClaimPreset.COGNITO)
+    def is_cognito(self) -> bool:
+        return isinstance(self, ClaimPreset.COGNITO)
+    
+
+# Now, a little trick - we make each nested variant class be a subclass of the main
+# enum class, so that method calls and instance checks etc will work intuitively.
+# We might be able to do this a little more neatly with a metaclass, but this'll do.
+ClaimPreset.OIDC = type("ClaimPreset.OIDC", (ClaimPreset.OIDC, ClaimPreset,), {})  # type: ignore
+ClaimPreset.AUTH0 = type("ClaimPreset.AUTH0", (ClaimPreset.AUTH0, ClaimPreset,), {})  # type: ignore
+ClaimPreset.OKTA = type("ClaimPreset.OKTA", (ClaimPreset.OKTA, ClaimPreset,), {})  # type: ignore
+ClaimPreset.ENTRA = type("ClaimPreset.ENTRA", (ClaimPreset.ENTRA, ClaimPreset,), {})  # type: ignore
+ClaimPreset.GOOGLE = type("ClaimPreset.GOOGLE", (ClaimPreset.GOOGLE, ClaimPreset,), {})  # type: ignore
+ClaimPreset.GIT_HUB = type("ClaimPreset.GIT_HUB", (ClaimPreset.GIT_HUB, ClaimPreset,), {})  # type: ignore
+ClaimPreset.KEYCLOAK = type("ClaimPreset.KEYCLOAK", (ClaimPreset.KEYCLOAK, ClaimPreset,), {})  # type: ignore
+ClaimPreset.CLERK = type("ClaimPreset.CLERK", (ClaimPreset.CLERK, ClaimPreset,), {})  # type: ignore
+ClaimPreset.WORK_OS = type("ClaimPreset.WORK_OS", (ClaimPreset.WORK_OS, ClaimPreset,), {})  # type: ignore
+ClaimPreset.SUPABASE = type("ClaimPreset.SUPABASE", (ClaimPreset.SUPABASE, ClaimPreset,), {})  # type: ignore
+ClaimPreset.COGNITO = type("ClaimPreset.COGNITO", (ClaimPreset.COGNITO, ClaimPreset,), {})  # type: ignore
+
+
+
+
+class _UniffiFfiConverterTypeClaimPreset(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ClaimPreset.OIDC(
+            )
+        if variant == 2:
+            return ClaimPreset.AUTH0(
+                _UniffiFfiConverterOptionalString.read(buf),
+            )
+        if variant == 3:
+            return ClaimPreset.OKTA(
+            )
+        if variant == 4:
+            return ClaimPreset.ENTRA(
+            )
+        if variant == 5:
+            return ClaimPreset.GOOGLE(
+            )
+        if variant == 6:
+            return ClaimPreset.GIT_HUB(
+            )
+        if variant == 7:
+            return ClaimPreset.KEYCLOAK(
+                _UniffiFfiConverterOptionalString.read(buf),
+            )
+        if variant == 8:
+            return ClaimPreset.CLERK(
+            )
+        if variant == 9:
+            return ClaimPreset.WORK_OS(
+            )
+        if variant == 10:
+            return ClaimPreset.SUPABASE(
+            )
+        if variant == 11:
+            return ClaimPreset.COGNITO(
+            )
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value.is_OIDC():
+            return
+        if value.is_AUTH0():
+            _UniffiFfiConverterOptionalString.check_lower(value.roles_claim)
+            return
+        if value.is_OKTA():
+            return
+        if value.is_ENTRA():
+            return
+        if value.is_GOOGLE():
+            return
+        if value.is_GIT_HUB():
+            return
+        if value.is_KEYCLOAK():
+            _UniffiFfiConverterOptionalString.check_lower(value.client_id)
+            return
+        if value.is_CLERK():
+            return
+        if value.is_WORK_OS():
+            return
+        if value.is_SUPABASE():
+            return
+        if value.is_COGNITO():
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value.is_OIDC():
+            buf.write_i32(1)
+        if value.is_AUTH0():
+            buf.write_i32(2)
+            _UniffiFfiConverterOptionalString.write(value.roles_claim, buf)
+        if value.is_OKTA():
+            buf.write_i32(3)
+        if value.is_ENTRA():
+            buf.write_i32(4)
+        if value.is_GOOGLE():
+            buf.write_i32(5)
+        if value.is_GIT_HUB():
+            buf.write_i32(6)
+        if value.is_KEYCLOAK():
+            buf.write_i32(7)
+            _UniffiFfiConverterOptionalString.write(value.client_id, buf)
+        if value.is_CLERK():
+            buf.write_i32(8)
+        if value.is_WORK_OS():
+            buf.write_i32(9)
+        if value.is_SUPABASE():
+            buf.write_i32(10)
+        if value.is_COGNITO():
+            buf.write_i32(11)
+
+
 
 
 
@@ -2673,6 +4089,154 @@ class _UniffiFfiConverterTypeMcpBearerError(_UniffiConverterRustBuffer):
             _UniffiFfiConverterOptionalString.write(value.upstream_error_uri, buf)
 
 
+class ClientAuthenticationProtocol(typing.Protocol):
+    """
+    How the proxy authenticates at the upstream token endpoint, redacted when printed.
+"""
+    
+    def method(self, ) -> str:
+        """
+        The RFC 8414 method name (`none`, `client_secret_post`, `client_secret_basic`).
+"""
+        raise NotImplementedError
+
+class ClientAuthentication(ClientAuthenticationProtocol):
+    """
+    How the proxy authenticates at the upstream token endpoint, redacted when printed.
+"""
+    
+    _handle: ctypes.c_uint64
+    @classmethod
+    def none(cls, ) -> ClientAuthentication:
+        """
+        A public client: no secret.
+"""
+        _uniffi_lowered_args = (
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeClientAuthentication.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_none,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    @classmethod
+    def secret_basic(cls, client_secret: str) -> ClientAuthentication:
+        """
+        `client_secret_basic`: HTTP Basic.
+"""
+        
+        _UniffiFfiConverterString.check_lower(client_secret)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(client_secret),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeClientAuthentication.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_secret_basic,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    @classmethod
+    def secret_post(cls, client_secret: str) -> ClientAuthentication:
+        """
+        `client_secret_post`: the secret in the form body.
+"""
+        
+        _UniffiFfiConverterString.check_lower(client_secret)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(client_secret),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeClientAuthentication.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_clientauthentication_secret_post,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_clientauthentication, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_clientauthentication, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def method(self, ) -> str:
+        """
+        The RFC 8414 method name (`none`, `client_secret_post`, `client_secret_basic`).
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_clientauthentication_method,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+    # The Rust `Debug::fmt` implementation.
+    def __repr__(self) -> str:
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_clientauthentication_uniffi_trait_debug,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+class _UniffiFfiConverterTypeClientAuthentication:
+    @staticmethod
+    def lift(value: int) -> ClientAuthentication:
+        return ClientAuthentication._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: ClientAuthentication):
+        if not isinstance(value, ClientAuthentication):
+            raise TypeError("Expected ClientAuthentication instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: ClientAuthentication) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> ClientAuthentication:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: ClientAuthentication, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
 class HttpRequestProtocol(typing.Protocol):
     """
     A request the host sends as is: built by the core, never followed across redirects. An
@@ -3317,6 +4881,581 @@ class _UniffiFfiConverterTypeJwtVerifier:
     def write(cls, value: JwtVerifier, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
 
+
+class PkceVerifierProtocol(typing.Protocol):
+    """
+    A PKCE code verifier (RFC 7636), redacted when printed.
+"""
+    
+    def challenge(self, ) -> str:
+        """
+        Its `S256` challenge, for the authorization request.
+"""
+        raise NotImplementedError
+    def secret_value(self, ) -> str:
+        """
+        The verifier itself, for a token request the host builds on its own.
+"""
+        raise NotImplementedError
+
+class PkceVerifier(PkceVerifierProtocol):
+    """
+    A PKCE code verifier (RFC 7636), redacted when printed.
+"""
+    
+    _handle: ctypes.c_uint64
+    @classmethod
+    def from_string(cls, verifier: str) -> PkceVerifier:
+        """
+        A verifier received from elsewhere: 43 to 128 unreserved characters (RFC 7636 §4.1).
+"""
+        
+        _UniffiFfiConverterString.check_lower(verifier)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(verifier),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypePkceVerifier.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_pkceverifier_from_string,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    @classmethod
+    def generate(cls, ) -> PkceVerifier:
+        """
+        A new random verifier (32 random bytes, base64url).
+"""
+        _uniffi_lowered_args = (
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypePkceVerifier.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_pkceverifier_generate,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_pkceverifier, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_pkceverifier, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def challenge(self, ) -> str:
+        """
+        Its `S256` challenge, for the authorization request.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_pkceverifier_challenge,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def secret_value(self, ) -> str:
+        """
+        The verifier itself, for a token request the host builds on its own.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_pkceverifier_secret_value,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+    # The Rust `Debug::fmt` implementation.
+    def __repr__(self) -> str:
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_pkceverifier_uniffi_trait_debug,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+class _UniffiFfiConverterTypePkceVerifier:
+    @staticmethod
+    def lift(value: int) -> PkceVerifier:
+        return PkceVerifier._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: PkceVerifier):
+        if not isinstance(value, PkceVerifier):
+            raise TypeError("Expected PkceVerifier instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: PkceVerifier) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> PkceVerifier:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: PkceVerifier, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
+class OpenedStateProtocol(typing.Protocol):
+    """
+    A state opened after the upstream callback.
+"""
+    
+    def expires_at(self, ) -> int:
+        """
+        When the state expires, in seconds since the Unix epoch.
+"""
+        raise NotImplementedError
+    def state(self, ) -> ProxyState:
+        """
+        The client's authorization request.
+"""
+        raise NotImplementedError
+    def upstream_nonce(self, ) -> str:
+        """
+        The OIDC nonce the upstream ID token must carry.
+"""
+        raise NotImplementedError
+    def upstream_pkce_verifier(self, ) -> PkceVerifier:
+        """
+        The PKCE verifier for the upstream token request.
+"""
+        raise NotImplementedError
+
+class OpenedState(OpenedStateProtocol):
+    """
+    A state opened after the upstream callback.
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_openedstate, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_openedstate, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def expires_at(self, ) -> int:
+        """
+        When the state expires, in seconds since the Unix epoch.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterUInt64.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_expires_at,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def state(self, ) -> ProxyState:
+        """
+        The client's authorization request.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeProxyState.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_state,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def upstream_nonce(self, ) -> str:
+        """
+        The OIDC nonce the upstream ID token must carry.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_upstream_nonce,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def upstream_pkce_verifier(self, ) -> PkceVerifier:
+        """
+        The PKCE verifier for the upstream token request.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypePkceVerifier.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_upstream_pkce_verifier,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+    # The Rust `Debug::fmt` implementation.
+    def __repr__(self) -> str:
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_openedstate_uniffi_trait_debug,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+class _UniffiFfiConverterTypeOpenedState:
+    @staticmethod
+    def lift(value: int) -> OpenedState:
+        return OpenedState._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: OpenedState):
+        if not isinstance(value, OpenedState):
+            raise TypeError("Expected OpenedState instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: OpenedState) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> OpenedState:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: OpenedState, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
+class SealedStateProtocol(typing.Protocol):
+    """
+    A sealed state: the value for the upstream `state` parameter, and the upstream leg's
+    secrets derived from the key.
+"""
+    
+    def expires_at(self, ) -> int:
+        """
+        When the state stops being accepted, in seconds since the Unix epoch.
+"""
+        raise NotImplementedError
+    def upstream_nonce(self, ) -> str:
+        """
+        The OIDC nonce of the upstream leg.
+"""
+        raise NotImplementedError
+    def upstream_pkce_verifier(self, ) -> PkceVerifier:
+        """
+        The PKCE verifier of the upstream leg (send its challenge upstream).
+"""
+        raise NotImplementedError
+    def value(self, ) -> str:
+        """
+        The value for the upstream request's `state` parameter.
+"""
+        raise NotImplementedError
+
+class SealedState(SealedStateProtocol):
+    """
+    A sealed state: the value for the upstream `state` parameter, and the upstream leg's
+    secrets derived from the key.
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_sealedstate, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_sealedstate, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def expires_at(self, ) -> int:
+        """
+        When the state stops being accepted, in seconds since the Unix epoch.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterUInt64.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_expires_at,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def upstream_nonce(self, ) -> str:
+        """
+        The OIDC nonce of the upstream leg.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_upstream_nonce,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def upstream_pkce_verifier(self, ) -> PkceVerifier:
+        """
+        The PKCE verifier of the upstream leg (send its challenge upstream).
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypePkceVerifier.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_upstream_pkce_verifier,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def value(self, ) -> str:
+        """
+        The value for the upstream request's `state` parameter.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_value,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+    # The Rust `Debug::fmt` implementation.
+    def __repr__(self) -> str:
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_sealedstate_uniffi_trait_debug,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+class _UniffiFfiConverterTypeSealedState:
+    @staticmethod
+    def lift(value: int) -> SealedState:
+        return SealedState._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: SealedState):
+        if not isinstance(value, SealedState):
+            raise TypeError("Expected SealedState instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: SealedState) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> SealedState:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: SealedState, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
+class StateKeyProtocol(typing.Protocol):
+    """
+    The key that signs proxy states (HMAC-SHA256), redacted when printed. Every instance
+    behind a load balancer needs the same key.
+"""
+    
+    pass
+
+class StateKey(StateKeyProtocol):
+    """
+    The key that signs proxy states (HMAC-SHA256), redacted when printed. Every instance
+    behind a load balancer needs the same key.
+"""
+    
+    _handle: ctypes.c_uint64
+    @classmethod
+    def generate(cls, ) -> StateKey:
+        """
+        A new random key (one instance only, or states do not survive a restart).
+"""
+        _uniffi_lowered_args = (
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeStateKey.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_statekey_generate,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    def __init__(self, secret: bytes):
+        """
+        A key from secret bytes (at least 32).
+"""
+        
+        _UniffiFfiConverterBytes.check_lower(secret)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterBytes.lower(secret),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeStateKey.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_statekey_new,
+            *_uniffi_lowered_args,
+        )
+        self._handle = _uniffi_ffi_result
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_statekey, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_statekey, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+
+
+    # The Rust `Debug::fmt` implementation.
+    def __repr__(self) -> str:
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_statekey_uniffi_trait_debug,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+class _UniffiFfiConverterTypeStateKey:
+    @staticmethod
+    def lift(value: int) -> StateKey:
+        return StateKey._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: StateKey):
+        if not isinstance(value, StateKey):
+            raise TypeError("Expected StateKey instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: StateKey) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> StateKey:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: StateKey, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
 class _UniffiFfiConverterSequenceTypeErrorCodeInfo(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -3339,6 +5478,31 @@ class _UniffiFfiConverterSequenceTypeErrorCodeInfo(_UniffiConverterRustBuffer):
         return [
             _UniffiFfiConverterTypeErrorCodeInfo.read(buf) for i in range(count)
         ]
+
+class _UniffiFfiConverterOptionalTypePkceVerifier(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypePkceVerifier.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypePkceVerifier.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypePkceVerifier.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
 def all_errors() -> typing.List[ErrorCodeInfo]:
     """
     Every stable error code of the core with its HTTP status, RFC 6750 error and meaning
@@ -3354,13 +5518,382 @@ def all_errors() -> typing.List[ErrorCodeInfo]:
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
+def authorization_code_token_request(token_endpoint: str,client_id: str,auth: ClientAuthentication,code: str,redirect_uri: str,pkce_verifier: typing.Optional[PkceVerifier],resources: typing.List[str]) -> HttpRequest:
+    """
+    The upstream token request redeeming `code` (RFC 6749 §4.1.3) with the upstream leg's
+    PKCE verifier: a form `POST` for the host to send.
+"""
+    
+    _UniffiFfiConverterString.check_lower(token_endpoint)
+
+    _UniffiFfiConverterString.check_lower(client_id)
+
+    _UniffiFfiConverterTypeClientAuthentication.check_lower(auth)
+
+    _UniffiFfiConverterString.check_lower(code)
+
+    _UniffiFfiConverterString.check_lower(redirect_uri)
+
+    _UniffiFfiConverterOptionalTypePkceVerifier.check_lower(pkce_verifier)
+
+    _UniffiFfiConverterSequenceString.check_lower(resources)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(token_endpoint),
+        _UniffiFfiConverterString.lower(client_id),
+        _UniffiFfiConverterTypeClientAuthentication.lower(auth),
+        _UniffiFfiConverterString.lower(code),
+        _UniffiFfiConverterString.lower(redirect_uri),
+        _UniffiFfiConverterOptionalTypePkceVerifier.lower(pkce_verifier),
+        _UniffiFfiConverterSequenceString.lower(resources),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeHttpRequest.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_authorization_code_token_request,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def authorization_url(request: AuthorizationUrlRequest) -> str:
+    """
+    The URL to send the browser to for `request`.
+"""
+    
+    _UniffiFfiConverterTypeAuthorizationUrlRequest.check_lower(request)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeAuthorizationUrlRequest.lower(request),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterString.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_authorization_url,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def bearer_token(authorization: typing.Optional[str]) -> str:
+    """
+    The token of an `Authorization: Bearer …` header value: `ERR_TOKEN_MISSING` when there is
+    none (no header, or another scheme), `ERR_INVALID_REQUEST` for a malformed value.
+"""
+    
+    _UniffiFfiConverterOptionalString.check_lower(authorization)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterOptionalString.lower(authorization),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterString.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_bearer_token,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def check_redirect_uri(policy: RedirectPolicy,uri: str) -> None:
+    """
+    Checks a client's redirect URI against `policy`: `ERR_REDIRECT_URI_REJECTED` with a
+    `reason` and a message saying what to change.
+"""
+    
+    _UniffiFfiConverterTypeRedirectPolicy.check_lower(policy)
+
+    _UniffiFfiConverterString.check_lower(uri)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeRedirectPolicy.lower(policy),
+        _UniffiFfiConverterString.lower(uri),
+    )
+    _uniffi_lift_return = lambda val: None
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_check_redirect_uri,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def client_error_redirect_url(state: ProxyState,error: str,description: typing.Optional[str],issuer: typing.Optional[str]) -> str:
+    """
+    Where to send the client when the authorization failed: its redirect URI with `error`,
+    `error_description` when given, its `state` and `iss`.
+"""
+    
+    _UniffiFfiConverterTypeProxyState.check_lower(state)
+
+    _UniffiFfiConverterString.check_lower(error)
+
+    _UniffiFfiConverterOptionalString.check_lower(description)
+
+    _UniffiFfiConverterOptionalString.check_lower(issuer)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeProxyState.lower(state),
+        _UniffiFfiConverterString.lower(error),
+        _UniffiFfiConverterOptionalString.lower(description),
+        _UniffiFfiConverterOptionalString.lower(issuer),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterString.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_error_redirect_url,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def client_redirect_url(state: ProxyState,code: str,issuer: typing.Optional[str]) -> str:
+    """
+    Where to send the client after the upstream leg: its redirect URI with `code`, its
+    `state`, and `iss` when given (RFC 9207).
+"""
+    
+    _UniffiFfiConverterTypeProxyState.check_lower(state)
+
+    _UniffiFfiConverterString.check_lower(code)
+
+    _UniffiFfiConverterOptionalString.check_lower(issuer)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeProxyState.lower(state),
+        _UniffiFfiConverterString.lower(code),
+        _UniffiFfiConverterOptionalString.lower(issuer),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterString.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_redirect_url,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def open_proxy_state(key: StateKey,sealed: str,now: int) -> OpenedState:
+    """
+    Opens a sealed state that came back from the upstream at `now`:
+    `ERR_OAUTH_STATE_INVALID` with reason `malformed`, `signature` or `expired`.
+"""
+    
+    _UniffiFfiConverterTypeStateKey.check_lower(key)
+
+    _UniffiFfiConverterString.check_lower(sealed)
+
+    _UniffiFfiConverterUInt64.check_lower(now)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeStateKey.lower(key),
+        _UniffiFfiConverterString.lower(sealed),
+        _UniffiFfiConverterUInt64.lower(now),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeOpenedState.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_open_proxy_state,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def pkce_check(challenge: str,method: typing.Optional[str],verifier: str) -> None:
+    """
+    Checks `verifier` against the `challenge` a client sent with `method` (`S256`; `plain` is
+    refused, as OAuth 2.1 requires).
+"""
+    
+    _UniffiFfiConverterString.check_lower(challenge)
+
+    _UniffiFfiConverterOptionalString.check_lower(method)
+
+    _UniffiFfiConverterString.check_lower(verifier)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(challenge),
+        _UniffiFfiConverterOptionalString.lower(method),
+        _UniffiFfiConverterString.lower(verifier),
+    )
+    _uniffi_lift_return = lambda val: None
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_pkce_check,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def protected_resource_metadata(document: ProtectedResourceMetadata) -> MetadataDocument:
+    """
+    The document for `document` and its well-known URL.
+"""
+    
+    _UniffiFfiConverterTypeProtectedResourceMetadata.check_lower(document)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeProtectedResourceMetadata.lower(document),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeMetadataDocument.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_protected_resource_metadata,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def proxy_authorization_server_metadata(issuer: str,scopes_supported: typing.List[str],dangerous_allow_insecure_http: bool) -> MetadataDocument:
+    """
+    The RFC 8414 metadata of an OAuth proxy at `issuer` (endpoints `/authorize`, `/token`,
+    `/register` under it), with `scopes_supported`.
+"""
+    
+    _UniffiFfiConverterString.check_lower(issuer)
+
+    _UniffiFfiConverterSequenceString.check_lower(scopes_supported)
+
+    _UniffiFfiConverterBoolean.check_lower(dangerous_allow_insecure_http)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(issuer),
+        _UniffiFfiConverterSequenceString.lower(scopes_supported),
+        _UniffiFfiConverterBoolean.lower(dangerous_allow_insecure_http),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeMetadataDocument.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_proxy_authorization_server_metadata,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def random_nonce() -> str:
+    """
+    A random value for an OIDC `nonce`.
+"""
+    _uniffi_lowered_args = (
+    )
+    _uniffi_lift_return = _UniffiFfiConverterString.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_random_nonce,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def random_state() -> str:
+    """
+    A random value for an OAuth `state` parameter.
+"""
+    _uniffi_lowered_args = (
+    )
+    _uniffi_lift_return = _UniffiFfiConverterString.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_random_state,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def refresh_token_request(token_endpoint: str,client_id: str,auth: ClientAuthentication,refresh_token: str,scopes: typing.List[str]) -> HttpRequest:
+    """
+    The upstream token request for a refresh (RFC 6749 §6), optionally narrowing `scopes`.
+"""
+    
+    _UniffiFfiConverterString.check_lower(token_endpoint)
+
+    _UniffiFfiConverterString.check_lower(client_id)
+
+    _UniffiFfiConverterTypeClientAuthentication.check_lower(auth)
+
+    _UniffiFfiConverterString.check_lower(refresh_token)
+
+    _UniffiFfiConverterSequenceString.check_lower(scopes)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(token_endpoint),
+        _UniffiFfiConverterString.lower(client_id),
+        _UniffiFfiConverterTypeClientAuthentication.lower(auth),
+        _UniffiFfiConverterString.lower(refresh_token),
+        _UniffiFfiConverterSequenceString.lower(scopes),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeHttpRequest.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_refresh_token_request,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def seal_proxy_state(state: ProxyState,key: StateKey,now: int,ttl: typing.Union[object, typing.Optional[float]] = _DEFAULT) -> SealedState:
+    """
+    Seals `state` under `key` at `now` (seconds since the Unix epoch) for `ttl` seconds
+    (defaults to 600; 1 to 86400).
+"""
+    
+    _UniffiFfiConverterTypeProxyState.check_lower(state)
+
+    _UniffiFfiConverterTypeStateKey.check_lower(key)
+
+    _UniffiFfiConverterUInt64.check_lower(now)
+
+    if ttl is _DEFAULT:
+        ttl = None
+    _UniffiFfiConverterOptionalFloat64.check_lower(ttl)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeProxyState.lower(state),
+        _UniffiFfiConverterTypeStateKey.lower(key),
+        _UniffiFfiConverterUInt64.lower(now),
+        _UniffiFfiConverterOptionalFloat64.lower(ttl),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeSealedState.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_seal_proxy_state,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def user_info(token: VerifiedToken,preset: ClaimPreset) -> UserInfo:
+    """
+    The user of `token`, read with `preset`'s claim table. Never fails for a token this
+    library verified; a claim of an unexpected shape leaves its field empty.
+"""
+    
+    _UniffiFfiConverterTypeVerifiedToken.check_lower(token)
+
+    _UniffiFfiConverterTypeClaimPreset.check_lower(preset)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeVerifiedToken.lower(token),
+        _UniffiFfiConverterTypeClaimPreset.lower(preset),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeUserInfo.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_user_info,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def www_authenticate(code: typing.Optional[str],required_scopes: typing.List[str],resource_metadata: str) -> BearerChallengeHeader:
+    """
+    The challenge for a refused request: `code` is the error's stable code (`nil` when no
+    token was sent), `required_scopes` the scopes of an `ERR_INSUFFICIENT_SCOPE`, and
+    `resource_metadata` the RFC 9728 document's URL. The `error_description` is the code's
+    fixed public sentence, never the error's message.
+"""
+    
+    _UniffiFfiConverterOptionalString.check_lower(code)
+
+    _UniffiFfiConverterSequenceString.check_lower(required_scopes)
+
+    _UniffiFfiConverterString.check_lower(resource_metadata)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterOptionalString.lower(code),
+        _UniffiFfiConverterSequenceString.lower(required_scopes),
+        _UniffiFfiConverterString.lower(resource_metadata),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeBearerChallengeHeader.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_www_authenticate,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
 
 __all__ = [
     "InternalError",
     "TypPolicy",
     "TokenSource",
+    "ClaimPreset",
     "FetchFailure",
     "McpBearerError",
+    "Param",
+    "AuthorizationUrlRequest",
+    "BearerChallengeHeader",
     "DiscoveryConfig",
     "ErrorCodeInfo",
     "FetchConfig",
@@ -3368,14 +5901,45 @@ __all__ = [
     "HttpResponse",
     "RemoteJwksConfig",
     "JwtVerifierConfig",
+    "MetadataDocument",
+    "ProtectedResourceMetadata",
+    "ProxyState",
+    "RedirectPolicy",
+    "UserInfo",
     "VerifiedToken",
     "all_errors",
+    "authorization_code_token_request",
+    "authorization_url",
+    "bearer_token",
+    "check_redirect_uri",
+    "client_error_redirect_url",
+    "client_redirect_url",
+    "open_proxy_state",
+    "pkce_check",
+    "protected_resource_metadata",
+    "proxy_authorization_server_metadata",
+    "random_nonce",
+    "random_state",
+    "refresh_token_request",
+    "seal_proxy_state",
+    "user_info",
+    "www_authenticate",
     "SharedSecret",
     "SharedSecretProtocol",
+    "ClientAuthentication",
+    "ClientAuthenticationProtocol",
     "HttpRequest",
     "HttpRequestProtocol",
     "HttpFetcherImpl",
     "HttpFetcher",
     "JwtVerifier",
     "JwtVerifierProtocol",
+    "PkceVerifier",
+    "PkceVerifierProtocol",
+    "OpenedState",
+    "OpenedStateProtocol",
+    "SealedState",
+    "SealedStateProtocol",
+    "StateKey",
+    "StateKeyProtocol",
 ]

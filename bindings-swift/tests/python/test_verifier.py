@@ -117,3 +117,24 @@ def test_an_unreachable_jwks_is_unavailable():
         verifier.verify("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")
     assert caught.value.code in ("ERR_JWKS_FETCH_FAILED", "ERR_JWKS_TIMEOUT")
     assert caught.value.http_status == 503
+
+
+def test_user_info_from_a_verified_token(issuer):
+    verifier = ffi.JwtVerifier(config_for(issuer))
+    token = issuer.mint(
+        sub="frank", aud=AUDIENCE, email="frank@example.com", name="Frank", scope="a b",
+        permissions=["read:docs"], org_id="org_1", **{"https://example.com/roles": ["admin"]},
+    )
+    verified = verifier.verify(token)
+    auth0 = ffi.user_info(verified, ffi.ClaimPreset.AUTH0(roles_claim="https://example.com/roles"))
+    assert (auth0.user_id, auth0.email, auth0.name) == ("frank", "frank@example.com", "Frank")
+    assert auth0.scopes == ["a", "b"]
+    assert auth0.permissions == ["read:docs"]
+    assert auth0.roles == ["admin"]
+    assert auth0.organization_id == "org_1"
+    assert auth0.issuer == issuer.issuer
+    assert "exp" in json.loads(auth0.extra_json)
+    oidc = ffi.user_info(verified, ffi.ClaimPreset.OIDC())
+    assert oidc.roles == [] and oidc.user_id == "frank"
+    keycloak = ffi.user_info(verified, ffi.ClaimPreset.KEYCLOAK(client_id="mcp"))
+    assert keycloak.user_id == "frank"
