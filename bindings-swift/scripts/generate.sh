@@ -17,11 +17,11 @@ cd "$root"
 
 check=""
 profile="debug"
-cargo_profile=()
+cargo_profile=(--quiet)
 for arg in "$@"; do
     case "$arg" in
         --check) check=1 ;;
-        --release) profile="release"; cargo_profile=(--release) ;;
+        --release) profile="release"; cargo_profile=(--quiet --release) ;;
         *) echo "usage: $0 [--check] [--release]" >&2; exit 2 ;;
     esac
 done
@@ -29,7 +29,7 @@ done
 # The workspace's layout (scripts/test): artifacts under target/<host triple>/.
 CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-$(rustc -vV | sed -n 's/^host: //p')}"
 export CARGO_BUILD_TARGET
-cargo build --quiet --locked "${cargo_profile[@]}" -p mcp-bearer-ffi -p mcp-bearer-uniffi-bindgen
+cargo build --locked "${cargo_profile[@]}" -p mcp-bearer-ffi -p mcp-bearer-uniffi-bindgen
 out="$root/target/$CARGO_BUILD_TARGET/$profile"
 case "$(uname -s)" in
     Darwin) lib="$out/libmcp_bearer_ffi.dylib" ;;
@@ -42,23 +42,22 @@ trap 'rm -rf "$gen"' EXIT
 "$out/uniffi-bindgen" generate --library "$lib" --language swift --language python \
     --config "$here/uniffi.toml" --no-format --out-dir "$gen" >/dev/null
 
-declare -A files=(
-    ["$gen/MCPBearer.swift"]="Sources/MCPBearer/MCPBearer.swift"
-    ["$gen/MCPBearerFFI.h"]="Sources/MCPBearer/ffi/MCPBearerFFI.h"
-    ["$gen/MCPBearerFFI.modulemap"]="Sources/MCPBearer/ffi/module.modulemap"
-    ["$gen/mcp_bearer_ffi.py"]="tests/python/mcp_bearer_ffi.py"
-)
+# Generated file → committed path (plain lists: macOS ships bash 3.2, without associative arrays).
+from=(MCPBearer.swift MCPBearerFFI.h MCPBearerFFI.modulemap mcp_bearer_ffi.py)
+to=(Sources/MCPBearer/MCPBearer.swift Sources/MCPBearer/ffi/MCPBearerFFI.h
+    Sources/MCPBearer/ffi/module.modulemap tests/python/mcp_bearer_ffi.py)
 stale=0
-for from in "${!files[@]}"; do
-    to="$here/${files[$from]}"
+for i in "${!from[@]}"; do
+    generated="$gen/${from[$i]}"
+    committed="$here/${to[$i]}"
     if [ -n "$check" ]; then
-        if ! diff -u "$to" "$from" >&2; then
-            echo "bindings-swift/${files[$from]} is stale: run bindings-swift/scripts/generate.sh and commit it" >&2
+        if ! diff -u "$committed" "$generated" >&2; then
+            echo "bindings-swift/${to[$i]} is stale: run bindings-swift/scripts/generate.sh and commit it" >&2
             stale=1
         fi
     else
-        mkdir -p "$(dirname "$to")"
-        cp "$from" "$to"
+        mkdir -p "$(dirname "$committed")"
+        cp "$generated" "$committed"
     fi
 done
 ln -sf "$lib" "$here/tests/python/$(basename "$lib")"
