@@ -136,12 +136,15 @@ public final class URLSessionFetcher: HttpFetcher, @unchecked Sendable {
 
     /// Refuses every redirect: the 3xx itself is the answer.
     private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        // The async form: its signature has not changed across SDKs (the completion-handler
+        // form gained @Sendable, and an optional requirement that no longer matches is
+        // silently never called).
         func urlSession(
             _ session: URLSession, task: URLSessionTask,
             willPerformHTTPRedirection response: HTTPURLResponse,
-            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-        ) {
-            completionHandler(nil)
+            newRequest request: URLRequest
+        ) async -> URLRequest? {
+            nil
         }
     }
 

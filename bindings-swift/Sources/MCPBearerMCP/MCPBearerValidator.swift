@@ -53,7 +53,7 @@ extension BearerTokenValidator {
                             scopes: Set(verified.scopes),
                             expiresAt: verified.expiresAtDate))
                 } catch let error as McpBearerError {
-                    return validationResult(for: error)
+                    return BearerTokenValidator.validationResult(for: error)
                 } catch {
                     return .invalidToken(errorDescription: nil)
                 }
