@@ -201,3 +201,54 @@ def test_the_built_in_client_options_are_refused_with_a_host_fetcher():
     with pytest.raises(ffi.McpBearerError.Configuration) as caught:
         ffi.JwtVerifier.with_fetcher(config, HttpClientFetcher())
     assert "fetch" in caught.value.message
+
+
+class CountingAnswer(RecordingFetcher):
+    """Answers every request with `outcome` and counts the calls, under a lock."""
+
+    def __init__(self, outcome):
+        self.outcome = outcome
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def fetch(self, request):
+        with self.lock:
+            self.calls += 1
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
+
+def test_a_burst_of_threads_makes_one_fetch(issuer):
+    # Whatever the interleaving, one fetch: callers that overlap it wait for it (the core's
+    # single flight), later ones find the keys fresh.
+    fetcher = HttpClientFetcher()
+    verifier = ffi.JwtVerifier.with_fetcher(jwks_config(issuer.jwks_uri, issuer.issuer), fetcher)
+    tokens = [issuer.mint(sub=f"user-{i}", aud=AUDIENCE) for i in range(16)]
+    results = [None] * len(tokens)
+
+    def run(i):
+        results[i] = verifier.verify(tokens[i]).subject
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(tokens))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert results == [f"user-{i}" for i in range(len(tokens))]
+    assert fetcher.count == 1
+
+
+def test_a_failed_host_fetch_is_remembered_for_the_cooldown():
+    fetcher = CountingAnswer(ffi.FetchFailure.Transport("down"))
+    verifier = ffi.JwtVerifier.with_fetcher(jwks_config("https://idp.example.com/jwks"), fetcher)
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
+    for _ in range(5):
+        with pytest.raises(ffi.McpBearerError.Unavailable) as caught:
+            verifier.verify(token)
+        assert caught.value.code == "ERR_JWKS_FETCH_FAILED"
+    assert fetcher.calls == 1  # the 30 s default cooldown holds the other four
+    assert not verifier.refresh_due()
+    with pytest.raises(ffi.McpBearerError.Unavailable):
+        verifier.verify_cached(token)  # the failure, answered without I/O
+    assert fetcher.calls == 1
