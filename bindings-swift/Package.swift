@@ -35,5 +35,10 @@ let package = Package(
             dependencies: ["MCPBearer"],
             path: "Tests/MCPBearerTests"
         ),
+        .testTarget(
+            name: "MCPBearerMCPTests",
+            dependencies: ["MCPBearerMCP", "MCPBearer", .product(name: "MCP", package: "swift-sdk")],
+            path: "Tests/MCPBearerMCPTests"
+        ),
     ]
 )
