@@ -9,7 +9,7 @@
 #
 #   scripts/generate.sh            debug build, regenerate in place
 #   scripts/generate.sh --check    the same, but fail if a committed file differs
-#   scripts/generate.sh --release  release build (what scripts/build-xcframework.sh uses)
+#   scripts/generate.sh --release  the same from a release build
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
