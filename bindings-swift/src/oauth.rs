@@ -510,3 +510,69 @@ pub fn refresh_token_request(
     };
     token_request(token_endpoint, client_id, &auth, grant, Vec::new())
 }
+
+/// A successful upstream token response (RFC 6749 §5.1), redacted when printed: the tokens
+/// are read through methods, and `to_json` is the body a proxy sends its own client.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct TokenResponse {
+    inner: oauth::TokenResponse,
+}
+
+impl fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+#[uniffi::export]
+impl TokenResponse {
+    /// The access token.
+    pub fn access_token(&self) -> String {
+        self.inner.access_token.expose().to_owned()
+    }
+
+    /// The token type as sent (`Bearer` when the upstream left it out).
+    pub fn token_type(&self) -> String {
+        self.inner.token_type.clone()
+    }
+
+    /// The refresh token, when one was issued.
+    pub fn refresh_token(&self) -> Option<String> {
+        self.inner
+            .refresh_token
+            .as_ref()
+            .map(|t| t.expose().to_owned())
+    }
+
+    /// The OpenID Connect ID token, when one was issued.
+    pub fn id_token(&self) -> Option<String> {
+        self.inner.id_token.as_ref().map(|t| t.expose().to_owned())
+    }
+
+    /// The granted scopes, when the upstream listed them.
+    pub fn scopes(&self) -> Option<Vec<String>> {
+        self.inner.scopes.clone()
+    }
+
+    /// When the access token expires, given the time `now` the response was received.
+    pub fn expires_at(&self, now: u64) -> Option<u64> {
+        self.inner.expires_at(now)
+    }
+
+    /// The response as a JSON token response, for the proxy's own client: it holds the
+    /// tokens, so send it, never log it.
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+}
+
+/// Reads an upstream token endpoint's answer (JSON, or GitHub's form encoding). An OAuth
+/// error from the upstream arrives as `McpBearerError.Upstream` with `upstreamError`,
+/// `upstreamErrorDescription` and the upstream's status, relayed, never turned into a 500.
+#[uniffi::export]
+pub fn parse_token_response(response: crate::fetch::HttpResponse) -> Result<Arc<TokenResponse>> {
+    Ok(Arc::new(TokenResponse {
+        inner: oauth::TokenResponse::parse(&response.into())?,
+    }))
+}

@@ -2349,6 +2349,253 @@ public func FfiConverterTypeStateKey_lower(_ value: StateKey) -> UInt64 {
 
 
 
+
+
+/**
+ * A successful upstream token response (RFC 6749 §5.1), redacted when printed: the tokens
+ * are read through methods, and `to_json` is the body a proxy sends its own client.
+ */
+public protocol TokenResponseProtocol: AnyObject, Sendable {
+    
+    /**
+     * The access token.
+     */
+    func accessToken()  -> String
+    
+    /**
+     * When the access token expires, given the time `now` the response was received.
+     */
+    func expiresAt(now: UInt64)  -> UInt64?
+    
+    /**
+     * The OpenID Connect ID token, when one was issued.
+     */
+    func idToken()  -> String?
+    
+    /**
+     * The refresh token, when one was issued.
+     */
+    func refreshToken()  -> String?
+    
+    /**
+     * The granted scopes, when the upstream listed them.
+     */
+    func scopes()  -> [String]?
+    
+    /**
+     * The response as a JSON token response, for the proxy's own client: it holds the
+     * tokens, so send it, never log it.
+     */
+    func toJson()  -> String
+    
+    /**
+     * The token type as sent (`Bearer` when the upstream left it out).
+     */
+    func tokenType()  -> String
+    
+}
+/**
+ * A successful upstream token response (RFC 6749 §5.1), redacted when printed: the tokens
+ * are read through methods, and `to_json` is the body a proxy sends its own client.
+ */
+open class TokenResponse: TokenResponseProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mcp_bearer_ffi_fn_clone_tokenresponse(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mcp_bearer_ffi_fn_free_tokenresponse(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The access token.
+     */
+open func accessToken() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_tokenresponse_access_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * When the access token expires, given the time `now` the response was received.
+     */
+open func expiresAt(now: UInt64) -> UInt64?  {
+    return try!  FfiConverterOptionUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_tokenresponse_expires_at(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The OpenID Connect ID token, when one was issued.
+     */
+open func idToken() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_tokenresponse_id_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The refresh token, when one was issued.
+     */
+open func refreshToken() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_tokenresponse_refresh_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The granted scopes, when the upstream listed them.
+     */
+open func scopes() -> [String]?  {
+    return try!  FfiConverterOptionSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_tokenresponse_scopes(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The response as a JSON token response, for the proxy's own client: it holds the
+     * tokens, so send it, never log it.
+     */
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_tokenresponse_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The token type as sent (`Bearer` when the upstream left it out).
+     */
+open func tokenType() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_tokenresponse_token_type(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_tokenresponse_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenResponse: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TokenResponse
+
+    public static func lift(_ handle: UInt64) throws -> TokenResponse {
+        return TokenResponse(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TokenResponse) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenResponse {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TokenResponse, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenResponse_lift(_ handle: UInt64) throws -> TokenResponse {
+    return try FfiConverterTypeTokenResponse.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenResponse_lower(_ value: TokenResponse) -> UInt64 {
+    return FfiConverterTypeTokenResponse.lower(value)
+}
+
+
+
+
 /**
  * An upstream authorization request (RFC 6749 §4.1.1).
  */
@@ -5743,6 +5990,19 @@ public func openProxyState(key: StateKey, sealed: String, now: UInt64)throws  ->
 })
 }
 /**
+ * Reads an upstream token endpoint's answer (JSON, or GitHub's form encoding). An OAuth
+ * error from the upstream arrives as `McpBearerError.Upstream` with `upstreamError`,
+ * `upstreamErrorDescription` and the upstream's status, relayed, never turned into a 500.
+ */
+public func parseTokenResponse(response: HttpResponse)throws  -> TokenResponse  {
+    return try  FfiConverterTypeTokenResponse_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_parse_token_response(
+        FfiConverterTypeHttpResponse_lower(response),uniffiCallStatus
+    )
+})
+}
+/**
  * Checks `verifier` against the `challenge` a client sent with `method` (`S256`; `plain` is
  * refused, as OAuth 2.1 requires).
  */
@@ -5867,6 +6127,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state() != 22185) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mcp_bearer_ffi_checksum_func_parse_token_response() != 3784) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mcp_bearer_ffi_checksum_func_pkce_check() != 40476) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5937,6 +6200,27 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_method_sealedstate_value() != 27646) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_access_token() != 48940) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_expires_at() != 42457) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_id_token() != 29993) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_refresh_token() != 18229) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_scopes() != 57143) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_to_json() != 12411) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_token_type() != 30370) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_due() != 14818) {

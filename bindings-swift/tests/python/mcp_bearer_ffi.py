@@ -540,6 +540,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state() != 22185:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_parse_token_response() != 3784:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_pkce_check() != 40476:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_protected_resource_metadata() != 62015:
@@ -630,6 +632,20 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_new() != 57350:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_access_token() != 48940:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_expires_at() != 42457:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_id_token() != 29993:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_refresh_token() != 18229:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_scopes() != 57143:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_to_json() != 12411:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_token_type() != 30370:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
 
 # A ctypes library to expose the extern-C FFI definitions.
 # This is an implementation detail which will be called internally by the public API.
@@ -683,6 +699,9 @@ _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url.restype = cty
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_parse_token_response.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_parse_token_response.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_pkce_check.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_pkce_check.restype = ctypes.c_uint16
@@ -818,6 +837,27 @@ _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_generate.restype 
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_new.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_constructor_statekey_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_access_token.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_access_token.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_expires_at.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_expires_at.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_id_token.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_id_token.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_refresh_token.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_refresh_token.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_scopes.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_scopes.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_to_json.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_to_json.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_token_type.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_token_type.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_all_errors.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
@@ -871,6 +911,11 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_open_proxy_state.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_open_proxy_state.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_parse_token_response.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_parse_token_response.restype = ctypes.c_uint64
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_pkce_check.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -1141,6 +1186,47 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_statekey_new.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_constructor_statekey_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_access_token.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_access_token.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_expires_at.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_expires_at.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_id_token.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_id_token.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_refresh_token.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_refresh_token.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_scopes.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_scopes.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_to_json.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_to_json.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_token_type.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_token_type.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_uniffi_trait_debug.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_uniffi_trait_debug.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_clientauthentication.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1231,6 +1317,16 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_free_statekey.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_free_statekey.restype = None
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_tokenresponse.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_tokenresponse.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_tokenresponse.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_tokenresponse.restype = None
 _UNIFFI_CALLBACK_INTERFACE_MCP_BEARER_FFI_HTTP_FETCHER_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,ctypes.c_uint64,ctypes.POINTER(_UniffiRustBuffer),
     ctypes.POINTER(_UniffiRustCallStatus),
 )
@@ -5456,6 +5552,230 @@ class _UniffiFfiConverterTypeStateKey:
     def write(cls, value: StateKey, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
 
+
+class TokenResponseProtocol(typing.Protocol):
+    """
+    A successful upstream token response (RFC 6749 §5.1), redacted when printed: the tokens
+    are read through methods, and `to_json` is the body a proxy sends its own client.
+"""
+    
+    def access_token(self, ) -> str:
+        """
+        The access token.
+"""
+        raise NotImplementedError
+    def expires_at(self, now: int) -> typing.Optional[int]:
+        """
+        When the access token expires, given the time `now` the response was received.
+"""
+        raise NotImplementedError
+    def id_token(self, ) -> typing.Optional[str]:
+        """
+        The OpenID Connect ID token, when one was issued.
+"""
+        raise NotImplementedError
+    def refresh_token(self, ) -> typing.Optional[str]:
+        """
+        The refresh token, when one was issued.
+"""
+        raise NotImplementedError
+    def scopes(self, ) -> typing.Optional[typing.List[str]]:
+        """
+        The granted scopes, when the upstream listed them.
+"""
+        raise NotImplementedError
+    def to_json(self, ) -> str:
+        """
+        The response as a JSON token response, for the proxy's own client: it holds the
+        tokens, so send it, never log it.
+"""
+        raise NotImplementedError
+    def token_type(self, ) -> str:
+        """
+        The token type as sent (`Bearer` when the upstream left it out).
+"""
+        raise NotImplementedError
+
+class TokenResponse(TokenResponseProtocol):
+    """
+    A successful upstream token response (RFC 6749 §5.1), redacted when printed: the tokens
+    are read through methods, and `to_json` is the body a proxy sends its own client.
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_free_tokenresponse, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_mcp_bearer_ffi_fn_clone_tokenresponse, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def access_token(self, ) -> str:
+        """
+        The access token.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_access_token,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def expires_at(self, now: int) -> typing.Optional[int]:
+        """
+        When the access token expires, given the time `now` the response was received.
+"""
+        
+        _UniffiFfiConverterUInt64.check_lower(now)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterUInt64.lower(now),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalUInt64.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_expires_at,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def id_token(self, ) -> typing.Optional[str]:
+        """
+        The OpenID Connect ID token, when one was issued.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_id_token,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def refresh_token(self, ) -> typing.Optional[str]:
+        """
+        The refresh token, when one was issued.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_refresh_token,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def scopes(self, ) -> typing.Optional[typing.List[str]]:
+        """
+        The granted scopes, when the upstream listed them.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalSequenceString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_scopes,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def to_json(self, ) -> str:
+        """
+        The response as a JSON token response, for the proxy's own client: it holds the
+        tokens, so send it, never log it.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_to_json,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def token_type(self, ) -> str:
+        """
+        The token type as sent (`Bearer` when the upstream left it out).
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_token_type,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+    # The Rust `Debug::fmt` implementation.
+    def __repr__(self) -> str:
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_tokenresponse_uniffi_trait_debug,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+class _UniffiFfiConverterTypeTokenResponse:
+    @staticmethod
+    def lift(value: int) -> TokenResponse:
+        return TokenResponse._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: TokenResponse):
+        if not isinstance(value, TokenResponse):
+            raise TypeError("Expected TokenResponse instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: TokenResponse) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> TokenResponse:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: TokenResponse, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
 class _UniffiFfiConverterSequenceTypeErrorCodeInfo(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -5682,6 +6002,25 @@ def open_proxy_state(key: StateKey,sealed: str,now: int) -> OpenedState:
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
         _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_open_proxy_state,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def parse_token_response(response: HttpResponse) -> TokenResponse:
+    """
+    Reads an upstream token endpoint's answer (JSON, or GitHub's form encoding). An OAuth
+    error from the upstream arrives as `McpBearerError.Upstream` with `upstreamError`,
+    `upstreamErrorDescription` and the upstream's status, relayed, never turned into a 500.
+"""
+    
+    _UniffiFfiConverterTypeHttpResponse.check_lower(response)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeHttpResponse.lower(response),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeTokenResponse.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_parse_token_response,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -5915,6 +6254,7 @@ __all__ = [
     "client_error_redirect_url",
     "client_redirect_url",
     "open_proxy_state",
+    "parse_token_response",
     "pkce_check",
     "protected_resource_metadata",
     "proxy_authorization_server_metadata",
@@ -5942,4 +6282,6 @@ __all__ = [
     "SealedStateProtocol",
     "StateKey",
     "StateKeyProtocol",
+    "TokenResponse",
+    "TokenResponseProtocol",
 ]

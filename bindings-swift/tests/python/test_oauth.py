@@ -3,6 +3,7 @@ URI policy, the sealed state (seal, open, tamper, expiry), the client redirects,
 upstream authorization URL and token requests (HttpRequest objects the host sends)."""
 
 import base64
+import json
 import hashlib
 import time
 import urllib.parse
@@ -213,3 +214,45 @@ def test_the_upstream_token_requests():
     assert public.method() == "none"
     with pytest.raises(ffi.McpBearerError.Configuration):
         ffi.refresh_token_request("https://oauth2.example.com/token", "", public, "rt-1", [])
+
+
+def test_a_token_response_is_read_and_redacted():
+    body = (
+        b'{"access_token":"at-1","token_type":"Bearer","expires_in":3600,'
+        b'"refresh_token":"rt-1","id_token":"idt-1","scope":"openid email"}'
+    )
+    response = ffi.HttpResponse(
+        status=200, headers=[ffi.HttpHeader(name="Content-Type", value="application/json")], body=body
+    )
+    parsed = ffi.parse_token_response(response)
+    assert (parsed.access_token(), parsed.token_type()) == ("at-1", "Bearer")
+    assert (parsed.refresh_token(), parsed.id_token()) == ("rt-1", "idt-1")
+    assert parsed.scopes() == ["openid", "email"]
+    assert parsed.expires_at(1_000) == 4_600
+    assert json.loads(parsed.to_json())["access_token"] == "at-1"
+    for secret in ("at-1", "rt-1", "idt-1"):
+        assert secret not in repr(parsed)
+    github = ffi.parse_token_response(
+        ffi.HttpResponse(status=200, body=b"access_token=gho_x&scope=repo%2Cuser&token_type=bearer")
+    )
+    assert (github.access_token(), github.scopes(), github.refresh_token()) == ("gho_x", ["repo", "user"], None)
+
+
+def test_an_upstream_oauth_error_is_the_upstream_case_with_its_fields():
+    response = ffi.HttpResponse(
+        status=400,
+        headers=[ffi.HttpHeader(name="Content-Type", value="application/json")],
+        body=b'{"error":"invalid_grant","error_description":"code expired","error_uri":"https://idp.example.com/e"}',
+    )
+    with pytest.raises(ffi.McpBearerError) as caught:
+        ffi.parse_token_response(response)
+    error = caught.value
+    assert type(error) is ffi.McpBearerError.Upstream
+    assert error.code == "ERR_OAUTH_UPSTREAM"
+    assert error.http_status == 400  # the upstream's, relayed
+    assert (error.upstream_error, error.upstream_error_description, error.upstream_error_uri) == (
+        "invalid_grant", "code expired", "https://idp.example.com/e",
+    )
+    with pytest.raises(ffi.McpBearerError.Upstream) as caught:
+        ffi.parse_token_response(ffi.HttpResponse(status=500, body=b"<html>down</html>"))
+    assert caught.value.http_status == 502
