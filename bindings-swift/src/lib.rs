@@ -36,7 +36,7 @@ pub use oauth::{
     refresh_token_request, seal_proxy_state,
 };
 pub use user_info::{ClaimPreset, UserInfo, user_info};
-pub use verifier::{JwtVerifier, TokenSource, VerifiedToken};
+pub use verifier::{CachedKeys, JwtVerifier, TokenSource, VerifiedToken, require_scopes};
 
 uniffi::setup_scaffolding!();
 

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use mcp_bearer::clock::{Clock, ManualClock, SystemClock};
-use mcp_bearer::{VerifiedTokenRecord, Verifier};
+use mcp_bearer::{ErrorKind, KeySource, VerifiedTokenRecord, Verifier};
 
 use crate::config::JwtVerifierConfig;
 use crate::errors::{Result, invalid_config};
@@ -98,6 +98,16 @@ impl From<VerifiedTokenRecord> for VerifiedToken {
             key_thumbprint,
         }
     }
+}
+
+/// A key set to start from, or the one in hand: an app keeps it across launches so that a
+/// cold start verifies without waiting on the network while the set is fresh.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CachedKeys {
+    /// The JWKS document, as JSON text.
+    pub jwks_json: String,
+    /// When it was fetched, in seconds since the Unix epoch.
+    pub fetched_at: u64,
 }
 
 /// Verifies bearer tokens; build one per protected resource and share it across threads.
@@ -200,4 +210,43 @@ impl JwtVerifier {
     pub fn refresh_keys_if_due(&self) -> Result<()> {
         Ok(self.inner.refresh_keys_if_due()?)
     }
+
+    /// The key set in hand and when it was fetched, to keep for the next launch; `nil`
+    /// before the first fetch or for static keys.
+    pub fn cached_keys(&self) -> Option<CachedKeys> {
+        let KeySource::Remote(remote) = self.inner.source() else {
+            return None;
+        };
+        let (document, fetched_at) = remote.document()?;
+        Some(CachedKeys {
+            jwks_json: String::from_utf8_lossy(&document).into_owned(),
+            fetched_at,
+        })
+    }
+
+    /// Installs a key set kept from an earlier launch (checked as a fetched one is): served
+    /// without a fetch while it is fresh (`remoteJwks.maxAge` after `fetchedAt`).
+    pub fn seed_keys(&self, keys: CachedKeys) -> Result<()> {
+        let KeySource::Remote(remote) = self.inner.source() else {
+            return Err(mcp_bearer::Error::new(
+                ErrorKind::InvalidConfig,
+                "seedKeys seeds a verifier whose keys are fetched (jwksUrl or discoveryIssuer); \
+                 this one has static keys",
+            )
+            .into());
+        };
+        remote.seed(keys.jwks_json.as_bytes(), keys.fetched_at)?;
+        Ok(())
+    }
+}
+
+/// `ERR_INSUFFICIENT_SCOPE` (403, with the required scopes for the challenge) unless `token`
+/// has every scope of `required`: a route's own scope check.
+#[uniffi::export]
+pub fn require_scopes(token: VerifiedToken, required: Vec<String>) -> Result<()> {
+    let required: Vec<&str> = required.iter().map(String::as_str).collect();
+    Ok(mcp_bearer::verify::require_scopes(
+        &token.scopes,
+        &required,
+    )?)
 }

@@ -1239,6 +1239,12 @@ public func FfiConverterTypeHttpRequest_lower(_ value: HttpRequest) -> UInt64 {
 public protocol JwtVerifierProtocol: AnyObject, Sendable {
     
     /**
+     * The key set in hand and when it was fetched, to keep for the next launch; `nil`
+     * before the first fetch or for static keys.
+     */
+    func cachedKeys()  -> CachedKeys?
+    
+    /**
      * Whether the keys are past their max-age (or there are none) and a fetch is allowed:
      * then run `refreshKeysIfDue` in the background. Always `false` for static keys.
      */
@@ -1254,6 +1260,12 @@ public protocol JwtVerifierProtocol: AnyObject, Sendable {
      * Refreshes the keys if `refreshDue` says so, blocking for at most the fetch timeout.
      */
     func refreshKeysIfDue() throws 
+    
+    /**
+     * Installs a key set kept from an earlier launch (checked as a fetched one is): served
+     * without a fetch while it is fresh (`remoteJwks.maxAge` after `fetchedAt`).
+     */
+    func seedKeys(keys: CachedKeys) throws 
     
     /**
      * Verifies `token`, fetching keys when needed: blocks for at most the fetch timeout, so
@@ -1385,6 +1397,19 @@ public static func withFixedTime(config: JwtVerifierConfig, now: Double)throws  
 
     
     /**
+     * The key set in hand and when it was fetched, to keep for the next launch; `nil`
+     * before the first fetch or for static keys.
+     */
+open func cachedKeys() -> CachedKeys?  {
+    return try!  FfiConverterOptionTypeCachedKeys.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_jwtverifier_cached_keys(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Whether the keys are past their max-age (or there are none) and a fetch is allowed:
      * then run `refreshKeysIfDue` in the background. Always `false` for static keys.
      */
@@ -1416,6 +1441,19 @@ open func refreshKeysIfDue()throws   {try rustCallWithError(FfiConverterTypeMcpB
         uniffiCallStatus in
     uniffi_mcp_bearer_ffi_fn_method_jwtverifier_refresh_keys_if_due(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Installs a key set kept from an earlier launch (checked as a fetched one is): served
+     * without a fetch while it is fresh (`remoteJwks.maxAge` after `fetchedAt`).
+     */
+open func seedKeys(keys: CachedKeys)throws   {try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_method_jwtverifier_seed_keys(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCachedKeys_lower(keys),uniffiCallStatus
     )
 }
 }
@@ -2813,6 +2851,76 @@ public func FfiConverterTypeBearerChallengeHeader_lift(_ buf: RustBuffer) throws
 #endif
 public func FfiConverterTypeBearerChallengeHeader_lower(_ value: BearerChallengeHeader) -> RustBuffer {
     return FfiConverterTypeBearerChallengeHeader.lower(value)
+}
+
+
+/**
+ * A key set to start from, or the one in hand: an app keeps it across launches so that a
+ * cold start verifies without waiting on the network while the set is fresh.
+ */
+public struct CachedKeys: Equatable, Hashable {
+    /**
+     * The JWKS document, as JSON text.
+     */
+    public var jwksJson: String
+    /**
+     * When it was fetched, in seconds since the Unix epoch.
+     */
+    public var fetchedAt: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The JWKS document, as JSON text.
+         */jwksJson: String, 
+        /**
+         * When it was fetched, in seconds since the Unix epoch.
+         */fetchedAt: UInt64) {
+        self.jwksJson = jwksJson
+        self.fetchedAt = fetchedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CachedKeys: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCachedKeys: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CachedKeys {
+        return
+            try CachedKeys(
+                jwksJson: FfiConverterString.read(from: &buf), 
+                fetchedAt: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CachedKeys, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.jwksJson, into: &buf)
+        FfiConverterUInt64.write(value.fetchedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCachedKeys_lift(_ buf: RustBuffer) throws -> CachedKeys {
+    return try FfiConverterTypeCachedKeys.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCachedKeys_lower(_ value: CachedKeys) -> RustBuffer {
+    return FfiConverterTypeCachedKeys.lower(value)
 }
 
 
@@ -5601,6 +5709,30 @@ fileprivate struct FfiConverterOptionTypeSharedSecret: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCachedKeys: FfiConverterRustBuffer {
+    typealias SwiftType = CachedKeys?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCachedKeys.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCachedKeys.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeDiscoveryConfig: FfiConverterRustBuffer {
     typealias SwiftType = DiscoveryConfig?
 
@@ -6078,6 +6210,18 @@ public func userInfo(token: VerifiedToken, preset: ClaimPreset)throws  -> UserIn
     )
 })
 }
+/**
+ * `ERR_INSUFFICIENT_SCOPE` (403, with the required scopes for the challenge) unless `token`
+ * has every scope of `required`: a route's own scope check.
+ */
+public func requireScopes(token: VerifiedToken, required: [String])throws   {try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_require_scopes(
+        FfiConverterTypeVerifiedToken_lower(token),
+        FfiConverterSequenceString.lower(required),uniffiCallStatus
+    )
+}
+}
 
 private enum InitializationResult {
     case ok
@@ -6146,6 +6290,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_func_user_info() != 32684) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_require_scopes() != 44764) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_method_httpfetcher_fetch() != 15977) {
@@ -6223,6 +6370,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_token_type() != 30370) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_cached_keys() != 52176) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_due() != 14818) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6230,6 +6380,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_keys_if_due() != 31030) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_seed_keys() != 20700) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_verify() != 20029) {

@@ -554,6 +554,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_refresh_token_request() != 34076:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_require_scopes() != 44764:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state() != 8519:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_user_info() != 32684:
@@ -582,11 +584,15 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_method_httprequest_url() != 6279:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_cached_keys() != 52176:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_due() != 14818:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_keys() != 34140:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_keys_if_due() != 31030:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_seed_keys() != 20700:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_verify() != 20029:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -720,6 +726,9 @@ _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_random_state.restype = ctypes.c_u
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_refresh_token_request.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_refresh_token_request.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_require_scopes.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_require_scopes.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state.restype = ctypes.c_uint16
@@ -762,6 +771,9 @@ _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_httprequest_timeout_seconds.res
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_httprequest_url.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_httprequest_url.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_cached_keys.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_cached_keys.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_due.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_due.restype = ctypes.c_uint16
@@ -771,6 +783,9 @@ _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_keys.restyp
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_keys_if_due.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_keys_if_due.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_seed_keys.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_seed_keys.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_verify.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_verify.restype = ctypes.c_uint16
@@ -952,6 +967,12 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_refresh_token_request.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_refresh_token_request.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_require_scopes.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_require_scopes.restype = None
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_seal_proxy_state.argtypes = (
     _UniffiRustBuffer,
     ctypes.c_uint64,
@@ -1038,6 +1059,11 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_httprequest_uniffi_trait_debug.argtyp
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_httprequest_uniffi_trait_debug.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_cached_keys.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_cached_keys.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_refresh_due.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1053,6 +1079,12 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_refresh_keys_if_due.argty
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_refresh_keys_if_due.restype = None
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_seed_keys.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_seed_keys.restype = None
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_verify.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1664,6 +1696,59 @@ class _UniffiFfiConverterTypeBearerChallengeHeader(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt16.write(value.status, buf)
         _UniffiFfiConverterString.write(value.header_value, buf)
 
+class _UniffiFfiConverterUInt64(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u64"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**64
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u64()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u64(value)
+
+@dataclass
+class CachedKeys:
+    """
+    A key set to start from, or the one in hand: an app keeps it across launches so that a
+    cold start verifies without waiting on the network while the set is fresh.
+"""
+    def __init__(self, *, jwks_json:str, fetched_at:int):
+        self.jwks_json = jwks_json
+        self.fetched_at = fetched_at
+        
+        
+
+    
+    def __str__(self):
+        return "CachedKeys(jwks_json={}, fetched_at={})".format(self.jwks_json, self.fetched_at)
+    def __eq__(self, other):
+        if self.jwks_json != other.jwks_json:
+            return False
+        if self.fetched_at != other.fetched_at:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCachedKeys(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CachedKeys(
+            jwks_json=_UniffiFfiConverterString.read(buf),
+            fetched_at=_UniffiFfiConverterUInt64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.jwks_json)
+        _UniffiFfiConverterUInt64.check_lower(value.fetched_at)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.jwks_json, buf)
+        _UniffiFfiConverterUInt64.write(value.fetched_at, buf)
+
 class _UniffiFfiConverterFloat64(_UniffiConverterPrimitiveFloat):
     @staticmethod
     def read(buf):
@@ -1697,19 +1782,6 @@ class _UniffiFfiConverterOptionalFloat64(_UniffiConverterRustBuffer):
             return _UniffiFfiConverterFloat64.read(buf)
         else:
             raise InternalError("Unexpected flag byte for optional type")
-
-class _UniffiFfiConverterUInt64(_UniffiConverterPrimitiveInt):
-    CLASS_NAME = "u64"
-    VALUE_MIN = 0
-    VALUE_MAX = 2**64
-
-    @staticmethod
-    def read(buf):
-        return buf.read_u64()
-
-    @staticmethod
-    def write(value, buf):
-        buf.write_u64(value)
 
 class _UniffiFfiConverterOptionalUInt64(_UniffiConverterRustBuffer):
     @classmethod
@@ -4686,6 +4758,31 @@ class _UniffiFfiConverterTypeHttpFetcher:
     def write(cls, value: HttpFetcher, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
 
+class _UniffiFfiConverterOptionalTypeCachedKeys(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeCachedKeys.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeCachedKeys.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeCachedKeys.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 class _UniffiFfiConverterOptionalTypeVerifiedToken(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -4717,6 +4814,12 @@ class JwtVerifierProtocol(typing.Protocol):
     Verifies bearer tokens; build one per protected resource and share it across threads.
 """
     
+    def cached_keys(self, ) -> typing.Optional[CachedKeys]:
+        """
+        The key set in hand and when it was fetched, to keep for the next launch; `nil`
+        before the first fetch or for static keys.
+"""
+        raise NotImplementedError
     def refresh_due(self, ) -> bool:
         """
         Whether the keys are past their max-age (or there are none) and a fetch is allowed:
@@ -4732,6 +4835,12 @@ class JwtVerifierProtocol(typing.Protocol):
     def refresh_keys_if_due(self, ) -> None:
         """
         Refreshes the keys if `refreshDue` says so, blocking for at most the fetch timeout.
+"""
+        raise NotImplementedError
+    def seed_keys(self, keys: CachedKeys) -> None:
+        """
+        Installs a key set kept from an earlier launch (checked as a fetched one is): served
+        without a fetch while it is fresh (`remoteJwks.maxAge` after `fetchedAt`).
 """
         raise NotImplementedError
     def verify(self, token: str) -> VerifiedToken:
@@ -4860,6 +4969,22 @@ class JwtVerifier(JwtVerifierProtocol):
         inst = cls.__new__(cls)
         inst._handle = handle
         return inst
+    def cached_keys(self, ) -> typing.Optional[CachedKeys]:
+        """
+        The key set in hand and when it was fetched, to keep for the next launch; `nil`
+        before the first fetch or for static keys.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalTypeCachedKeys.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_cached_keys,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def refresh_due(self, ) -> bool:
         """
         Whether the keys are past their max-age (or there are none) and a fetch is allowed:
@@ -4904,6 +5029,25 @@ class JwtVerifier(JwtVerifierProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_refresh_keys_if_due,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def seed_keys(self, keys: CachedKeys) -> None:
+        """
+        Installs a key set kept from an earlier launch (checked as a fetched one is): served
+        without a fetch while it is fresh (`remoteJwks.maxAge` after `fetchedAt`).
+"""
+        
+        _UniffiFfiConverterTypeCachedKeys.check_lower(keys)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeCachedKeys.lower(keys),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_mcp_bearer_ffi_fn_method_jwtverifier_seed_keys,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -6146,6 +6290,27 @@ def refresh_token_request(token_endpoint: str,client_id: str,auth: ClientAuthent
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
+def require_scopes(token: VerifiedToken,required: typing.List[str]) -> None:
+    """
+    `ERR_INSUFFICIENT_SCOPE` (403, with the required scopes for the challenge) unless `token`
+    has every scope of `required`: a route's own scope check.
+"""
+    
+    _UniffiFfiConverterTypeVerifiedToken.check_lower(token)
+
+    _UniffiFfiConverterSequenceString.check_lower(required)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeVerifiedToken.lower(token),
+        _UniffiFfiConverterSequenceString.lower(required),
+    )
+    _uniffi_lift_return = lambda val: None
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_require_scopes,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
 def seal_proxy_state(state: ProxyState,key: StateKey,now: int,ttl: typing.Union[object, typing.Optional[float]] = _DEFAULT) -> SealedState:
     """
     Seals `state` under `key` at `now` (seconds since the Unix epoch) for `ttl` seconds
@@ -6233,6 +6398,7 @@ __all__ = [
     "Param",
     "AuthorizationUrlRequest",
     "BearerChallengeHeader",
+    "CachedKeys",
     "DiscoveryConfig",
     "ErrorCodeInfo",
     "FetchConfig",
@@ -6261,6 +6427,7 @@ __all__ = [
     "random_nonce",
     "random_state",
     "refresh_token_request",
+    "require_scopes",
     "seal_proxy_state",
     "user_info",
     "www_authenticate",

@@ -138,3 +138,41 @@ def test_user_info_from_a_verified_token(issuer):
     assert oidc.roles == [] and oidc.user_id == "frank"
     keycloak = ffi.user_info(verified, ffi.ClaimPreset.KEYCLOAK(client_id="mcp"))
     assert keycloak.user_id == "frank"
+
+
+def test_keys_kept_across_launches_verify_with_the_issuer_gone():
+    issuer = start_issuer()
+    try:
+        first = ffi.JwtVerifier(config_for(issuer))
+        assert first.cached_keys() is None  # nothing fetched yet
+        token = issuer.mint(sub="gina", aud=AUDIENCE)
+        first.verify(token)
+        kept = first.cached_keys()
+    finally:
+        issuer.stop()
+    assert json.loads(kept.jwks_json)["keys"][0]["kid"] == issuer.info["kid"]
+    # The next launch: the issuer is gone, the kept set answers without a fetch.
+    second = ffi.JwtVerifier(config_for(issuer))
+    assert second.verify_cached(token) is None
+    second.seed_keys(kept)
+    assert second.verify_cached(token).subject == "gina"
+    assert not second.refresh_due()
+    with pytest.raises(ffi.McpBearerError.Unavailable) as caught:
+        second.seed_keys(ffi.CachedKeys(jwks_json='{"keys": 1}', fetched_at=kept.fetched_at))
+    assert caught.value.code in ("ERR_JWKS_INVALID", "ERR_JWKS_FETCH_FAILED")
+    static = ffi.JwtVerifier(
+        ffi.JwtVerifierConfig(jwks_json=kept.jwks_json, issuers=[issuer.issuer], audiences=[AUDIENCE])
+    )
+    assert static.cached_keys() is None
+    with pytest.raises(ffi.McpBearerError.Configuration):
+        static.seed_keys(kept)
+
+
+def test_require_scopes_is_a_routes_own_check(issuer):
+    verifier = ffi.JwtVerifier(config_for(issuer))
+    verified = verifier.verify(issuer.mint(sub="hal", aud=AUDIENCE, scope="tools:read"))
+    ffi.require_scopes(verified, ["tools:read"])
+    with pytest.raises(ffi.McpBearerError.InsufficientScope) as caught:
+        ffi.require_scopes(verified, ["tools:read", "tools:write"])
+    assert caught.value.required_scopes == ["tools:read", "tools:write"]
+    assert caught.value.http_status == 403

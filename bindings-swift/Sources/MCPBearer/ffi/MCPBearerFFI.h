@@ -592,6 +592,11 @@ uint64_t uniffi_mcp_bearer_ffi_fn_constructor_jwtverifier_with_fetcher(RustBuffe
 uint64_t uniffi_mcp_bearer_ffi_fn_constructor_jwtverifier_with_fixed_time(RustBuffer config, double now, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_METHOD_JWTVERIFIER_CACHED_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_METHOD_JWTVERIFIER_CACHED_KEYS
+RustBuffer uniffi_mcp_bearer_ffi_fn_method_jwtverifier_cached_keys(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_METHOD_JWTVERIFIER_REFRESH_DUE
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_METHOD_JWTVERIFIER_REFRESH_DUE
 int8_t uniffi_mcp_bearer_ffi_fn_method_jwtverifier_refresh_due(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -605,6 +610,11 @@ void uniffi_mcp_bearer_ffi_fn_method_jwtverifier_refresh_keys(uint64_t ptr, Rust
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_METHOD_JWTVERIFIER_REFRESH_KEYS_IF_DUE
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_METHOD_JWTVERIFIER_REFRESH_KEYS_IF_DUE
 void uniffi_mcp_bearer_ffi_fn_method_jwtverifier_refresh_keys_if_due(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_METHOD_JWTVERIFIER_SEED_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_METHOD_JWTVERIFIER_SEED_KEYS
+void uniffi_mcp_bearer_ffi_fn_method_jwtverifier_seed_keys(uint64_t ptr, RustBuffer keys, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_METHOD_JWTVERIFIER_VERIFY
@@ -708,6 +718,11 @@ uint64_t uniffi_mcp_bearer_ffi_fn_func_seal_proxy_state(RustBuffer state, uint64
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_USER_INFO
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_USER_INFO
 RustBuffer uniffi_mcp_bearer_ffi_fn_func_user_info(RustBuffer token, RustBuffer preset, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_REQUIRE_SCOPES
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_REQUIRE_SCOPES
+void uniffi_mcp_bearer_ffi_fn_func_require_scopes(RustBuffer token, RustBuffer required, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_MCP_BEARER_FFI_RUSTBUFFER_ALLOC
@@ -1078,6 +1093,12 @@ uint16_t uniffi_mcp_bearer_ffi_checksum_func_user_info(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_REQUIRE_SCOPES
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_REQUIRE_SCOPES
+uint16_t uniffi_mcp_bearer_ffi_checksum_func_require_scopes(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_HTTPFETCHER_FETCH
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_HTTPFETCHER_FETCH
 uint16_t uniffi_mcp_bearer_ffi_checksum_method_httpfetcher_fetch(void
@@ -1228,6 +1249,12 @@ uint16_t uniffi_mcp_bearer_ffi_checksum_method_tokenresponse_token_type(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_JWTVERIFIER_CACHED_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_JWTVERIFIER_CACHED_KEYS
+uint16_t uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_cached_keys(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_JWTVERIFIER_REFRESH_DUE
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_JWTVERIFIER_REFRESH_DUE
 uint16_t uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_due(void
@@ -1243,6 +1270,12 @@ uint16_t uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_keys(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_JWTVERIFIER_REFRESH_KEYS_IF_DUE
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_JWTVERIFIER_REFRESH_KEYS_IF_DUE
 uint16_t uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_refresh_keys_if_due(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_JWTVERIFIER_SEED_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_METHOD_JWTVERIFIER_SEED_KEYS
+uint16_t uniffi_mcp_bearer_ffi_checksum_method_jwtverifier_seed_keys(void
     
 );
 #endif
