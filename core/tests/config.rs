@@ -864,3 +864,58 @@ fn plain_http_off_loopback_needs_the_one_option_everywhere() {
         "not a member of the document"
     );
 }
+
+/// A host's HTTP client: answers every request with `status` and counts them.
+#[derive(Debug)]
+struct HostClient {
+    status: u16,
+    urls: std::sync::Mutex<Vec<String>>,
+}
+
+impl mcp_bearer::net::Fetch for HostClient {
+    fn fetch(
+        &self,
+        request: &mcp_bearer::net::HttpRequest,
+    ) -> Result<mcp_bearer::net::HttpResponse, mcp_bearer::net::FetchError> {
+        self.urls.lock().unwrap().push(request.url.clone());
+        Ok(mcp_bearer::net::HttpResponse {
+            status: self.status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        })
+    }
+}
+
+#[test]
+fn from_config_with_fetch_sends_through_the_hosts_client_and_refuses_fetch_options() {
+    let host = Arc::new(HostClient {
+        status: 503,
+        urls: std::sync::Mutex::new(Vec::new()),
+    });
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::at_secs(1_767_225_600));
+    let config = json!({
+        "jwks_url": "https://idp.example.com/jwks",
+        "issuers": ["https://idp.example.com/"],
+        "audiences": ["https://mcp.example.com/mcp"],
+    });
+    let verifier = Verifier::from_config_with_fetch(
+        VerifierConfig::from_value(config.clone()).unwrap(),
+        Arc::clone(&host) as Arc<dyn mcp_bearer::net::Fetch>,
+        Arc::clone(&clock),
+    )
+    .unwrap();
+    let error = verifier.prefetch().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::JwksFetchFailed);
+    assert_eq!(*host.urls.lock().unwrap(), ["https://idp.example.com/jwks"]);
+
+    let mut with_options = config;
+    with_options["fetch"] = json!({ "ignore_proxy_env": true });
+    let error = Verifier::from_config_with_fetch(
+        VerifierConfig::from_value(with_options).unwrap(),
+        host,
+        clock,
+    )
+    .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidConfig);
+    assert!(error.message().contains("\"fetch\""), "{error}");
+}

@@ -304,6 +304,39 @@ impl Verifier {
         config: VerifierConfig,
         clock: Arc<dyn Clock>,
     ) -> Result<Verifier> {
+        Verifier::build_from_config(config, None, clock)
+    }
+
+    /// As [`from_config_with_clock`](Verifier::from_config_with_clock), with the host's own
+    /// HTTP client for the JWKS and discovery (a Swift app's `URLSession`, an Android app's
+    /// OkHttp) instead of a [`UreqFetch`]. `config.fetch` configures the built-in client only,
+    /// so it must be left at its default here.
+    ///
+    /// # Errors
+    /// As [`from_config`](Verifier::from_config); [`ErrorKind::InvalidConfig`] when
+    /// `config.fetch` is set.
+    pub fn from_config_with_fetch(
+        config: VerifierConfig,
+        fetch: Arc<dyn Fetch>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Verifier> {
+        if config.fetch != UreqFetchOptions::default() {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "VerifierConfig field \"fetch\" configures the built-in HTTP client; leave it \
+                 out when the host supplies its own",
+            ));
+        }
+        Verifier::build_from_config(config, Some(fetch), clock)
+    }
+
+    /// The verifier of `config`, fetching with `host_fetch` or else (built only for a remote
+    /// key source) a [`UreqFetch`] with `config.fetch`.
+    fn build_from_config(
+        config: VerifierConfig,
+        host_fetch: Option<Arc<dyn Fetch>>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Verifier> {
         let VerifierConfig {
             key_source,
             verifier,
@@ -311,16 +344,20 @@ impl Verifier {
             mut discovery,
             fetch,
         } = config;
+        let fetch = || match host_fetch {
+            Some(host) => Ok(host),
+            None => fetcher(&fetch),
+        };
         let keys = match key_source {
             KeySourceConfig::JwksUrl(url) => {
-                let jwks = RemoteJwks::with_parts(&url, remote_jwks, fetcher(&fetch)?, clock)?;
+                let jwks = RemoteJwks::with_parts(&url, remote_jwks, fetch()?, clock)?;
                 return Verifier::new(KeySource::Remote(Arc::new(jwks)), verifier);
             }
             KeySourceConfig::DiscoveryIssuer(issuer) => {
                 remote_jwks.validate()?;
                 discovery.dangerous_allow_insecure_http |=
                     remote_jwks.dangerous_allow_insecure_http;
-                let fetch = fetcher(&fetch)?;
+                let fetch = fetch()?;
                 let metadata = discover(&issuer, fetch.as_ref(), &discovery)?;
                 return Verifier::from_metadata(metadata, verifier, remote_jwks, fetch, clock)
                     .map(|built| built.verifier);
