@@ -521,9 +521,12 @@ mod tests {
             extra_ca_pem,
             only_extra_ca,
             ignore_proxy_env,
+            address_policy,
         } = fetch;
         assert_eq!(extra_ca_pem.as_deref(), Some(&b"pem"[..]));
         assert!(only_extra_ca && ignore_proxy_env);
+        // Only the client-metadata resolver sets an address policy; key fetching has none.
+        assert!(address_policy.is_none());
     }
 
     #[test]

@@ -315,32 +315,24 @@ pub fn open_proxy_state(key: Arc<StateKey>, sealed: String, now: u64) -> Result<
 }
 
 /// Where to send the client after the upstream leg: its redirect URI with `code`, its
-/// `state`, and `iss` when given (RFC 9207).
+/// `state`, and `iss`, the proxy's issuer (RFC 9207).
 #[uniffi::export]
-pub fn client_redirect_url(
-    state: ProxyState,
-    code: String,
-    issuer: Option<String>,
-) -> Result<String> {
-    Ok(state
-        .to_core()?
-        .client_redirect_url(&code, issuer.as_deref())?)
+pub fn client_redirect_url(state: ProxyState, code: String, issuer: String) -> Result<String> {
+    Ok(state.to_core()?.client_redirect_url(&code, &issuer)?)
 }
 
 /// Where to send the client when the authorization failed: its redirect URI with `error`,
-/// `error_description` when given, its `state` and `iss`.
+/// `error_description` when given, its `state` and `iss`, the proxy's issuer (RFC 9207).
 #[uniffi::export]
 pub fn client_error_redirect_url(
     state: ProxyState,
     error: String,
     description: Option<String>,
-    issuer: Option<String>,
+    issuer: String,
 ) -> Result<String> {
-    Ok(state.to_core()?.client_error_redirect_url(
-        &error,
-        description.as_deref(),
-        issuer.as_deref(),
-    )?)
+    Ok(state
+        .to_core()?
+        .client_error_redirect_url(&error, description.as_deref(), &issuer)?)
 }
 
 /// One query or form parameter.

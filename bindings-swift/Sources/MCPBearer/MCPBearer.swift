@@ -6080,30 +6080,30 @@ public func checkRedirectUri(policy: RedirectPolicy, uri: String)throws   {try r
 }
 /**
  * Where to send the client when the authorization failed: its redirect URI with `error`,
- * `error_description` when given, its `state` and `iss`.
+ * `error_description` when given, its `state` and `iss`, the proxy's issuer (RFC 9207).
  */
-public func clientErrorRedirectUrl(state: ProxyState, error: String, description: String?, issuer: String?)throws  -> String  {
+public func clientErrorRedirectUrl(state: ProxyState, error: String, description: String?, issuer: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
         uniffiCallStatus in
     uniffi_mcp_bearer_ffi_fn_func_client_error_redirect_url(
         FfiConverterTypeProxyState_lower(state),
         FfiConverterString.lower(error),
         FfiConverterOptionString.lower(description),
-        FfiConverterOptionString.lower(issuer),uniffiCallStatus
+        FfiConverterString.lower(issuer),uniffiCallStatus
     )
 })
 }
 /**
  * Where to send the client after the upstream leg: its redirect URI with `code`, its
- * `state`, and `iss` when given (RFC 9207).
+ * `state`, and `iss`, the proxy's issuer (RFC 9207).
  */
-public func clientRedirectUrl(state: ProxyState, code: String, issuer: String?)throws  -> String  {
+public func clientRedirectUrl(state: ProxyState, code: String, issuer: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
         uniffiCallStatus in
     uniffi_mcp_bearer_ffi_fn_func_client_redirect_url(
         FfiConverterTypeProxyState_lower(state),
         FfiConverterString.lower(code),
-        FfiConverterOptionString.lower(issuer),uniffiCallStatus
+        FfiConverterString.lower(issuer),uniffiCallStatus
     )
 })
 }
@@ -6262,10 +6262,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri() != 40019) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url() != 4691) {
+    if (uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url() != 3135) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url() != 8849) {
+    if (uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url() != 26461) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state() != 22185) {

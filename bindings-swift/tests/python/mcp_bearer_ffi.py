@@ -534,9 +534,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri() != 40019:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url() != 4691:
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url() != 3135:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url() != 8849:
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url() != 26461:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_open_proxy_state() != 22185:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -6074,10 +6074,10 @@ def check_redirect_uri(policy: RedirectPolicy,uri: str) -> None:
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
-def client_error_redirect_url(state: ProxyState,error: str,description: typing.Optional[str],issuer: typing.Optional[str]) -> str:
+def client_error_redirect_url(state: ProxyState,error: str,description: typing.Optional[str],issuer: str) -> str:
     """
     Where to send the client when the authorization failed: its redirect URI with `error`,
-    `error_description` when given, its `state` and `iss`.
+    `error_description` when given, its `state` and `iss`, the proxy's issuer (RFC 9207).
 """
     
     _UniffiFfiConverterTypeProxyState.check_lower(state)
@@ -6086,12 +6086,12 @@ def client_error_redirect_url(state: ProxyState,error: str,description: typing.O
 
     _UniffiFfiConverterOptionalString.check_lower(description)
 
-    _UniffiFfiConverterOptionalString.check_lower(issuer)
+    _UniffiFfiConverterString.check_lower(issuer)
     _uniffi_lowered_args = (
         _UniffiFfiConverterTypeProxyState.lower(state),
         _UniffiFfiConverterString.lower(error),
         _UniffiFfiConverterOptionalString.lower(description),
-        _UniffiFfiConverterOptionalString.lower(issuer),
+        _UniffiFfiConverterString.lower(issuer),
     )
     _uniffi_lift_return = _UniffiFfiConverterString.lift
     _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
@@ -6101,21 +6101,21 @@ def client_error_redirect_url(state: ProxyState,error: str,description: typing.O
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
-def client_redirect_url(state: ProxyState,code: str,issuer: typing.Optional[str]) -> str:
+def client_redirect_url(state: ProxyState,code: str,issuer: str) -> str:
     """
     Where to send the client after the upstream leg: its redirect URI with `code`, its
-    `state`, and `iss` when given (RFC 9207).
+    `state`, and `iss`, the proxy's issuer (RFC 9207).
 """
     
     _UniffiFfiConverterTypeProxyState.check_lower(state)
 
     _UniffiFfiConverterString.check_lower(code)
 
-    _UniffiFfiConverterOptionalString.check_lower(issuer)
+    _UniffiFfiConverterString.check_lower(issuer)
     _uniffi_lowered_args = (
         _UniffiFfiConverterTypeProxyState.lower(state),
         _UniffiFfiConverterString.lower(code),
-        _UniffiFfiConverterOptionalString.lower(issuer),
+        _UniffiFfiConverterString.lower(issuer),
     )
     _uniffi_lift_return = _UniffiFfiConverterString.lift
     _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError

@@ -124,9 +124,10 @@ def test_the_client_redirects():
     assert urllib.parse.parse_qsl(url.query) == [
         ("keep", "1"), ("code", "proxy-code"), ("state", "client-xyz"), ("iss", "https://mcp.example.com"),
     ]
-    error = ffi.client_error_redirect_url(client_request(), "access_denied", "the user said no", None)
+    error = ffi.client_error_redirect_url(client_request(), "access_denied", "the user said no", "https://mcp.example.com")
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(error).query) == {
         "keep": ["1"], "error": ["access_denied"], "error_description": ["the user said no"], "state": ["client-xyz"],
+        "iss": ["https://mcp.example.com"],
     }
 
 
