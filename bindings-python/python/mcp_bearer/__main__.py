@@ -1,0 +1,5 @@
+"""``python -m mcp_bearer``: the ``mcp-bearer`` command line."""
+
+from mcp_bearer._cli import main
+
+main()

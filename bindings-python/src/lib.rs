@@ -1,0 +1,58 @@
+//! The Python binding of mcp-bearer (PyO3): the native module `mcp_bearer._native` of the
+//! PyPI package `mcp-bearer`.
+//!
+//! Thin on purpose: verifiers are built only through the core's
+//! [`mcp_bearer::Verifier::from_config`] from the caller's keyword arguments ([`config`]:
+//! names to snake_case, `timedelta` to seconds, nothing else), errors are mapped in one file
+//! ([`errors`]) onto exception classes written in Python, and every call that may take time
+//! releases the GIL. The command line is the CLI crate's [`mcp_bearer_cli::run`].
+
+mod config;
+mod errors;
+mod token;
+mod verifier;
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+pub use token::VerifiedToken;
+pub use verifier::Verifier;
+
+/// Every stable error code of the core with its HTTP status, RFC 6750 error and meaning
+/// (the core's `all_errors()`), in the core's order, as dicts with the members `code`,
+/// `http_status`, `oauth_error` and `description`.
+#[pyfunction]
+fn all_errors(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
+    mcp_bearer::all_errors()
+        .into_iter()
+        .map(|info| {
+            let out = PyDict::new(py);
+            out.set_item("code", info.code)?;
+            out.set_item("http_status", info.http_status)?;
+            out.set_item("oauth_error", info.oauth_error)?;
+            out.set_item("description", info.description)?;
+            Ok(out)
+        })
+        .collect()
+}
+
+/// Runs the `mcp-bearer` command line (the same code as the Rust binary) with `args`
+/// (without the program name), printing to this process's stdout and stderr, with the GIL
+/// released, and returns its exit code. The console script `mcp-bearer` calls it.
+#[pyfunction]
+fn run_cli(py: Python<'_>, args: Vec<String>) -> u8 {
+    py.detach(move || {
+        let argv = std::iter::once("mcp-bearer".to_owned()).chain(args);
+        mcp_bearer_cli::run(argv)
+    })
+}
+
+/// The module `mcp_bearer._native`.
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<Verifier>()?;
+    module.add_class::<VerifiedToken>()?;
+    module.add_function(wrap_pyfunction!(all_errors, module)?)?;
+    module.add_function(wrap_pyfunction!(run_cli, module)?)?;
+    Ok(())
+}
