@@ -15,6 +15,27 @@ use pyo3::types::PyDict;
 /// `mcp_bearer.exceptions._from_record`, looked up once.
 static FROM_RECORD: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
+/// The core error behind a Python exception (its `_native` attribute), for the helpers that
+/// take an error back (`www_authenticate`).
+#[pyclass(module = "mcp_bearer._native", frozen)]
+pub struct NativeError {
+    error: mcp_bearer::Error,
+}
+
+impl NativeError {
+    /// The core error.
+    pub(crate) fn error(&self) -> &mcp_bearer::Error {
+        &self.error
+    }
+}
+
+#[pymethods]
+impl NativeError {
+    fn __repr__(&self) -> String {
+        format!("NativeError({})", self.error.code())
+    }
+}
+
 /// The Python exception for `error`.
 pub(crate) fn to_py_err(py: Python<'_>, error: &mcp_bearer::Error) -> PyErr {
     match build(py, error) {
@@ -63,6 +84,12 @@ fn build<'py>(py: Python<'py>, error: &mcp_bearer::Error) -> PyResult<Bound<'py,
     fields.set_item("upstream_error", upstream_error)?;
     fields.set_item("upstream_error_description", upstream_error_description)?;
     fields.set_item("upstream_error_uri", upstream_error_uri)?;
+    fields.set_item(
+        "_native",
+        NativeError {
+            error: error.clone(),
+        },
+    )?;
     from_record.bind(py).call((), Some(&fields))
 }
 

@@ -9,12 +9,15 @@
 
 mod config;
 mod errors;
+mod oauth;
 mod token;
 mod verifier;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+pub use errors::NativeError;
+pub use oauth::ProxyStateKey;
 pub use token::VerifiedToken;
 pub use verifier::Verifier;
 
@@ -54,5 +57,33 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<VerifiedToken>()?;
     module.add_function(wrap_pyfunction!(all_errors, module)?)?;
     module.add_function(wrap_pyfunction!(run_cli, module)?)?;
+    module.add_class::<NativeError>()?;
+    module.add_class::<ProxyStateKey>()?;
+    module.add_function(wrap_pyfunction!(oauth::www_authenticate, module)?)?;
+    module.add_function(wrap_pyfunction!(oauth::bearer_token, module)?)?;
+    module.add_function(wrap_pyfunction!(
+        oauth::protected_resource_metadata,
+        module
+    )?)?;
+    module.add_function(wrap_pyfunction!(
+        oauth::protected_resource_metadata_url,
+        module
+    )?)?;
+    module.add_function(wrap_pyfunction!(
+        oauth::authorization_server_metadata_for_proxy,
+        module
+    )?)?;
+    module.add_function(wrap_pyfunction!(
+        oauth::authorization_server_metadata_url,
+        module
+    )?)?;
+    module.add_function(wrap_pyfunction!(oauth::user_info, module)?)?;
+    module.add_function(wrap_pyfunction!(oauth::pkce_verifier, module)?)?;
+    module.add_function(wrap_pyfunction!(oauth::pkce_challenge, module)?)?;
+    module.add_function(wrap_pyfunction!(oauth::pkce_check, module)?)?;
+    module.add_function(wrap_pyfunction!(oauth::random_state, module)?)?;
+    module.add_function(wrap_pyfunction!(oauth::random_nonce, module)?)?;
+    module.add_function(wrap_pyfunction!(oauth::check_redirect_uri, module)?)?;
+    module.add_function(wrap_pyfunction!(oauth::redirect_uri_matches, module)?)?;
     Ok(())
 }

@@ -3,10 +3,8 @@
 use mcp_bearer::VerifiedTokenRecord;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyDict;
-
-/// `json.loads`, looked up once.
-static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+use pyo3::types::{PyDict, PyList};
+use serde_json::{Map, Value};
 
 /// A verified token. Its attributes are the fields of the core's `VerifiedTokenRecord`:
 /// `source`, `claims`, `header`, `subject`, `issuer`, `audiences`, `audience`, `scopes`,
@@ -31,11 +29,45 @@ impl VerifiedToken {
     }
 }
 
-fn loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    let loads = JSON_LOADS.get_or_try_init(py, || {
-        py.import("json")?.getattr("loads").map(Bound::unbind)
-    })?;
-    loads.bind(py).call1((text,))
+/// A JSON value as the object `json.loads` would make (dict, list, str, int, float, bool,
+/// None), built directly from the core's parsed value.
+pub(crate) fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => s.into_pyobject(py)?.into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(value_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => map_to_py(py, map)?.into_any(),
+    })
+}
+
+fn map_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (name, value) in map {
+        dict.set_item(name, value_to_py(py, value)?)?;
+    }
+    Ok(dict)
+}
+
+fn header_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    // The core produced this text from a parsed object: it parses.
+    let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    value_to_py(py, &value)
 }
 
 #[pymethods]
@@ -55,7 +87,7 @@ impl VerifiedToken {
     fn claims(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.claims
             .get_or_try_init(py, || {
-                loads(py, self.inner.claims_json()).map(Bound::unbind)
+                map_to_py(py, self.inner.claims()).map(|d| d.into_any().unbind())
             })
             .map(|c| c.clone_ref(py))
     }
@@ -64,7 +96,7 @@ impl VerifiedToken {
     #[getter]
     fn header<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         match self.inner.to_record().header_json {
-            Some(text) => loads(py, &text).map(Some),
+            Some(text) => header_to_py(py, &text).map(Some),
             None => Ok(None),
         }
     }
@@ -159,7 +191,7 @@ impl VerifiedToken {
         out.set_item("source", self.source())?;
         out.set_item("claims", self.claims(py)?)?;
         let header = match header_json {
-            Some(text) => Some(loads(py, &text)?),
+            Some(text) => Some(header_to_py(py, &text)?),
             None => None,
         };
         out.set_item("header", header)?;

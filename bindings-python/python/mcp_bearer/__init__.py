@@ -16,7 +16,25 @@ import threading
 from typing import Any
 
 from mcp_bearer import exceptions
-from mcp_bearer._native import VerifiedToken, all_errors
+from mcp_bearer._native import (
+    ProxyStateKey,
+    VerifiedToken,
+    all_errors,
+    authorization_server_metadata_for_proxy,
+    authorization_server_metadata_url,
+    bearer_token,
+    check_redirect_uri,
+    pkce_challenge,
+    pkce_check,
+    pkce_verifier,
+    protected_resource_metadata,
+    protected_resource_metadata_url,
+    random_nonce,
+    random_state,
+    redirect_uri_matches,
+    user_info,
+    www_authenticate,
+)
 from mcp_bearer._native import Verifier as _NativeVerifier
 from mcp_bearer.exceptions import (
     BearerMissing,
@@ -40,6 +58,21 @@ __all__ = [
     "VerifiedToken",
     "all_errors",
     "exceptions",
+    "www_authenticate",
+    "bearer_token",
+    "protected_resource_metadata",
+    "protected_resource_metadata_url",
+    "authorization_server_metadata_for_proxy",
+    "authorization_server_metadata_url",
+    "user_info",
+    "pkce_verifier",
+    "pkce_challenge",
+    "pkce_check",
+    "random_state",
+    "random_nonce",
+    "check_redirect_uri",
+    "redirect_uri_matches",
+    "ProxyStateKey",
     "MCPBearerError",
     "InvalidToken",
     "TokenExpired",

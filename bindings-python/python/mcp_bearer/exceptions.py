@@ -67,6 +67,7 @@ class MCPBearerError(Exception):
         upstream_error: str | None = None,
         upstream_error_description: str | None = None,
         upstream_error_uri: str | None = None,
+        _native: Any = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -82,6 +83,8 @@ class MCPBearerError(Exception):
         self.upstream_error = upstream_error
         self.upstream_error_description = upstream_error_description
         self.upstream_error_uri = upstream_error_uri
+        # The core error itself (opaque), for www_authenticate(); None when made in Python.
+        self._native = _native
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"

@@ -71,7 +71,7 @@ class JWTVerifier(_FastMCPJWTVerifier):
     def _issuer_hook(self) -> bool:
         """Whether a subclass decides the issuer with its own ``_validate_issuer``."""
         base = getattr(_FastMCPJWTVerifier, "_validate_issuer", None)
-        return base is not None and type(self)._validate_issuer is not base  # type: ignore[attr-defined]
+        return base is not None and type(self)._validate_issuer is not base  # type: ignore[attr-defined, unused-ignore]
 
     def _core(self) -> Verifier:
         """The core verifier for the current ``issuer``/``audience``/``algorithm``: rebuilt
@@ -113,15 +113,20 @@ class JWTVerifier(_FastMCPJWTVerifier):
         self._built_for = policy
         return self._verifier
 
-    async def load_access_token(self, token: str) -> AccessToken | None:  # type: ignore[override]
+    async def load_access_token(self, token: str) -> AccessToken | None:  # type: ignore[override, unused-ignore]
         """The ``AccessToken`` of a valid token; ``None`` for any refused token."""
+        core = self._core()
         try:
-            verified = await self._core().averify(token)
+            # Inline when the keys are in hand; averify joins the shared fetch otherwise, and
+            # starts the background refresh the core asks for.
+            verified = core.verify_cached(token)
+            if verified is None or core.refresh_due():
+                verified = await core.averify(token)
         except MCPBearerError as error:
             _logger.debug("Bearer token rejected: %s (%s)", error.code, error.public_description)
             return None
         claims = verified.claims
-        if self.issuer and self._issuer_hook() and not self._validate_issuer(claims.get("iss")):  # type: ignore[attr-defined]
+        if self.issuer and self._issuer_hook() and not self._validate_issuer(claims.get("iss")):  # type: ignore[attr-defined, unused-ignore]
             _logger.warning("Bearer token rejected: issuer %r not accepted", claims.get("iss"))
             return None
         client_id = claims.get("client_id") or claims.get("azp") or claims.get("sub") or "unknown"
@@ -147,6 +152,6 @@ class JWTVerifier(_FastMCPJWTVerifier):
             fields["resource"] = verified.audience
         return AccessToken(**fields)
 
-    async def verify_token(self, token: str) -> AccessToken | None:  # type: ignore[override]
+    async def verify_token(self, token: str) -> AccessToken | None:  # type: ignore[override, unused-ignore]
         """FastMCP's ``TokenVerifier`` entry: ``load_access_token``."""
         return await self.load_access_token(token)
