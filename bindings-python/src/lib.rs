@@ -10,6 +10,7 @@
 mod config;
 mod errors;
 mod oauth;
+mod proxy;
 mod token;
 mod verifier;
 
@@ -85,5 +86,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(oauth::random_nonce, module)?)?;
     module.add_function(wrap_pyfunction!(oauth::check_redirect_uri, module)?)?;
     module.add_function(wrap_pyfunction!(oauth::redirect_uri_matches, module)?)?;
+    module.add_function(wrap_pyfunction!(proxy::authorization_url, module)?)?;
+    module.add_function(wrap_pyfunction!(proxy::token_request, module)?)?;
+    module.add_function(wrap_pyfunction!(proxy::parse_token_response, module)?)?;
     Ok(())
 }

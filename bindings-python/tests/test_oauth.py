@@ -162,3 +162,66 @@ def test_sealed_proxy_state() -> None:
     assert other.value.reason == "signature"
     with pytest.raises(mcp_bearer.ConfigError):
         mcp_bearer.ProxyStateKey(b"short")
+
+
+def test_proxy_request_builders() -> None:
+    import urllib.parse
+
+    verifier = mcp_bearer.pkce_verifier()
+    url = mcp_bearer.authorization_url(
+        authorization_endpoint="https://idp.example.com/authorize?tenant=t1",
+        client_id="proxy-client",
+        redirect_uri="https://proxy.example.com/callback",
+        state="s-1",
+        code_challenge=mcp_bearer.pkce_challenge(verifier),
+        scopes=["openid", "email"],
+        resources=["https://mcp.example.com/mcp"],
+        extra_params=[("audience", "https://api.example.com")],
+    )
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qs(parts.query)
+    assert parts.netloc == "idp.example.com" and parts.path == "/authorize"
+    assert query["tenant"] == ["t1"]
+    assert query["response_type"] == ["code"]
+    assert query["code_challenge_method"] == ["S256"]
+    assert query["scope"] == ["openid email"]
+    assert query["audience"] == ["https://api.example.com"]
+    with pytest.raises(mcp_bearer.ConfigError):
+        mcp_bearer.authorization_url(
+            authorization_endpoint="https://idp.example.com/authorize", client_id="c",
+            redirect_uri="https://p.example.com/cb", state="s", extra_params=[("state", "x")],
+        )
+
+    request = mcp_bearer.token_request(
+        token_endpoint="https://idp.example.com/token",
+        client_id="proxy-client",
+        grant="authorization_code",
+        code="the-code",
+        redirect_uri="https://proxy.example.com/callback",
+        code_verifier=verifier,
+        client_auth={"method": "client_secret_basic", "client_secret": "s3cret"},
+    )
+    assert request["method"] == "POST"
+    assert request["url"] == "https://idp.example.com/token"
+    form = urllib.parse.parse_qs(request["body"].decode())
+    assert form["grant_type"] == ["authorization_code"]
+    assert form["code_verifier"] == [verifier]
+    assert "client_secret" not in form
+    assert any(name.lower() == "authorization" and value.startswith("Basic ") for name, value in request["headers"])
+    with pytest.raises(mcp_bearer.ConfigError):
+        mcp_bearer.token_request(token_endpoint="https://idp.example.com/token", client_id="c", grant="password")
+
+    answer = mcp_bearer.parse_token_response(
+        200,
+        [("content-type", "application/json")],
+        b'{"access_token":"at","token_type":"Bearer","expires_in":3600,"scope":"openid email","x":1}',
+    )
+    assert answer["access_token"] == "at"
+    assert answer["expires_in"] == 3600
+    assert answer["scopes"] == ["openid", "email"]
+    assert answer["extra"] == {"x": 1}
+    with pytest.raises(mcp_bearer.OAuthError) as upstream:
+        mcp_bearer.parse_token_response(
+            400, [("content-type", "application/json")], b'{"error":"invalid_grant","error_description":"expired code"}'
+        )
+    assert upstream.value.upstream_error == "invalid_grant"

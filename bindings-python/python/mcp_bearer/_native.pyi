@@ -25,6 +25,9 @@ __all__ = [
     "random_nonce",
     "check_redirect_uri",
     "redirect_uri_matches",
+    "authorization_url",
+    "token_request",
+    "parse_token_response",
 ]
 
 @disjoint_base
@@ -134,3 +137,34 @@ def random_state() -> str: ...
 def random_nonce() -> str: ...
 def check_redirect_uri(uri: str, **policy: Any) -> None: ...
 def redirect_uri_matches(registered: str, requested: str) -> bool: ...
+def authorization_url(
+    *,
+    authorization_endpoint: str,
+    client_id: str,
+    redirect_uri: str,
+    state: str,
+    code_challenge: str | None = None,
+    scopes: list[str] | None = None,
+    resources: list[str] | None = None,
+    nonce: str | None = None,
+    extra_params: list[tuple[str, str]] | None = None,
+    dangerous_allow_insecure_http: bool = False,
+) -> str: ...
+def token_request(
+    *,
+    token_endpoint: str,
+    client_id: str,
+    grant: str,
+    code: str | None = None,
+    redirect_uri: str | None = None,
+    code_verifier: str | None = None,
+    refresh_token: str | None = None,
+    scopes: list[str] | None = None,
+    client_auth: dict[str, Any] | None = None,
+    resources: list[str] | None = None,
+    extra_params: list[tuple[str, str]] | None = None,
+    dangerous_allow_insecure_http: bool = False,
+) -> dict[str, Any]: ...
+def parse_token_response(
+    status: int, headers: list[tuple[str, str]], body: bytes
+) -> dict[str, Any]: ...
