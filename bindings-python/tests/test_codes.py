@@ -89,3 +89,14 @@ def test_config_errors_are_value_errors_and_name_the_option() -> None:
     with pytest.raises(mcp_bearer.ConfigError) as caught:
         mcp_bearer.Verifier(shared_secret="x" * 32, issuers=["i"], audiences=["a"], leeway=object())
     assert "leeway" in str(caught.value)
+
+
+def test_errors_pickle_with_their_fields() -> None:
+    import pickle
+
+    verifier = mcp_bearer.Verifier(shared_secret="x" * 32, issuers=["i"], audiences=["a"], required_scopes=["s"])
+    with pytest.raises(mcp_bearer.OpaqueToken) as caught:
+        verifier.verify("opaque")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy) is mcp_bearer.OpaqueToken
+    assert (copy.code, copy.message, copy.http_status) == (caught.value.code, caught.value.message, 401)

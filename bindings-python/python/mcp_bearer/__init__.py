@@ -119,10 +119,13 @@ class Verifier(_NativeVerifier):
         try:
             return self._flights
         except AttributeError:
-            self._flights = {}
-            self._refreshing = False
-            self._lock = threading.Lock()
-            return self._flights
+            # setdefault is atomic: two threads starting at once share one state.
+            fields = self.__dict__
+            fields.setdefault("_lock", threading.Lock())
+            fields.setdefault("_refreshing", False)
+            flights: dict[asyncio.AbstractEventLoop, asyncio.Future[None]]
+            flights = fields.setdefault("_flights", {})
+            return flights
 
     async def averify(self, token: str) -> VerifiedToken:
         """Verifies ``token``: at once when the keys are in hand (``verify_cached``, GIL

@@ -89,6 +89,19 @@ class MCPBearerError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only fields: pickling (multiprocessing, logging handlers) rebuilds from
+        # them; the core error behind `_native` stays in this process.
+        fields = {
+            name: getattr(self, name)
+            for name in (
+                "public_description", "claim", "reason", "expected", "actual", "http_status",
+                "oauth_error", "required_scopes", "upstream_error", "upstream_error_description",
+                "upstream_error_uri",
+            )
+        }
+        return (_rebuild, (type(self), self.message, self.code, fields))
+
 
 class InvalidToken(MCPBearerError):
     """The token was refused (HTTP 401 ``invalid_token``): the client needs a new one."""
@@ -170,6 +183,13 @@ _CLASSES: dict[str, type[MCPBearerError]] = {
 def exception_class(code: str) -> type[MCPBearerError]:
     """The class raised for ``code`` (the base class for a code this version does not know)."""
     return _CLASSES[CLASS_OF_CODE.get(code, "MCPBearerError")]
+
+
+def _rebuild(
+    cls: type[MCPBearerError], message: str, code: str, fields: dict[str, Any]
+) -> MCPBearerError:
+    """An unpickled error."""
+    return cls(message, code=code, **fields)
 
 
 def _from_record(*, code: str, message: str, **fields: Any) -> MCPBearerError:
