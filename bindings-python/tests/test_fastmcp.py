@@ -233,3 +233,28 @@ async def test_a_key_replaced_under_the_same_kid_is_picked_up(tmp_path: Path) ->
         assert await auth.verify_token(old) is None, "the old key is gone"
     finally:
         second.close()
+
+
+@pytest.mark.anyio
+async def test_a_subclass_validate_issuer_decides_the_issuer(issuer: Issuer) -> None:
+    if not hasattr(FastMCPJWTVerifier, "_validate_issuer"):
+        pytest.skip("this FastMCP has no _validate_issuer hook (added in 4.1)")
+
+    class IssuerFamily(JWTVerifier):
+        def _validate_issuer(self, iss: Any) -> bool:
+            return isinstance(iss, str) and iss.startswith("http://127.0.0.1:")
+
+    auth = IssuerFamily(
+        jwks_uri=issuer.jwks_uri,
+        issuer="https://tenant-a.example.com/",
+        audience=issuer.resource,
+        verifier_options={"fetch": {"ignore_proxy_env": True}},
+    )
+    assert await auth.verify_token(issuer.mint(sub="alice", aud=issuer.resource)) is not None
+    plain = JWTVerifier(
+        jwks_uri=issuer.jwks_uri,
+        issuer="https://tenant-a.example.com/",
+        audience=issuer.resource,
+        verifier_options={"fetch": {"ignore_proxy_env": True}},
+    )
+    assert await plain.verify_token(issuer.mint(sub="alice", aud=issuer.resource)) is None
