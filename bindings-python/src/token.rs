@@ -1,0 +1,222 @@
+//! `VerifiedToken`: the core's verified token for Python, its fields read on demand.
+
+use mcp_bearer::VerifiedTokenRecord;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList};
+use serde_json::{Map, Value};
+
+/// A verified token. Its attributes are the fields of the core's `VerifiedTokenRecord`:
+/// `source`, `claims`, `header`, `subject`, `issuer`, `audiences`, `audience`, `scopes`,
+/// `client_id`, `token_id`, `expires_at`, `not_before`, `issued_at`, `key_thumbprint`.
+#[pyclass(module = "mcp_bearer._native", frozen)]
+pub struct VerifiedToken {
+    inner: mcp_bearer::VerifiedToken,
+    /// The claims as a dict, parsed on first use.
+    claims: PyOnceLock<Py<PyAny>>,
+}
+
+impl VerifiedToken {
+    pub(crate) fn new(inner: mcp_bearer::VerifiedToken) -> Self {
+        VerifiedToken {
+            inner,
+            claims: PyOnceLock::new(),
+        }
+    }
+
+    pub(crate) fn scopes_of(&self) -> &[String] {
+        self.inner.scopes()
+    }
+}
+
+/// A JSON value as the object `json.loads` would make (dict, list, str, int, float, bool,
+/// None), built directly from the core's parsed value.
+pub(crate) fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => s.into_pyobject(py)?.into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(value_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => map_to_py(py, map)?.into_any(),
+    })
+}
+
+fn map_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (name, value) in map {
+        dict.set_item(name, value_to_py(py, value)?)?;
+    }
+    Ok(dict)
+}
+
+fn header_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    // The core produced this text from a parsed object: it parses.
+    let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    value_to_py(py, &value)
+}
+
+#[pymethods]
+impl VerifiedToken {
+    /// How the token was verified: `"jwt"`, `"introspection"` or `"userinfo"`.
+    #[getter]
+    fn source(&self) -> &'static str {
+        match self.inner.source() {
+            mcp_bearer::TokenSource::Jwt => "jwt",
+            mcp_bearer::TokenSource::Introspection => "introspection",
+            mcp_bearer::TokenSource::UserInfo => "userinfo",
+        }
+    }
+
+    /// Every claim of the token (the JWT payload), as a dict (the same object each time).
+    #[getter]
+    fn claims(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.claims
+            .get_or_try_init(py, || {
+                map_to_py(py, self.inner.claims()).map(|d| d.into_any().unbind())
+            })
+            .map(|c| c.clone_ref(py))
+    }
+
+    /// The protected header as a dict, for a JWT; `None` otherwise.
+    #[getter]
+    fn header<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.inner.to_record().header_json {
+            Some(text) => header_to_py(py, &text).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// `sub`.
+    #[getter]
+    fn subject(&self) -> Option<&str> {
+        self.inner.subject()
+    }
+
+    /// `iss`.
+    #[getter]
+    fn issuer(&self) -> Option<&str> {
+        self.inner.issuer()
+    }
+
+    /// Every value of `aud`.
+    #[getter]
+    fn audiences(&self) -> Vec<String> {
+        self.inner.audiences().to_vec()
+    }
+
+    /// The configured audience that matched, if the audience was checked.
+    #[getter]
+    fn audience(&self) -> Option<&str> {
+        self.inner.audience()
+    }
+
+    /// The scopes (`scope` split on spaces, or `scp`).
+    #[getter]
+    fn scopes(&self) -> Vec<String> {
+        self.inner.scopes().to_vec()
+    }
+
+    /// `client_id`, else `azp`.
+    #[getter]
+    fn client_id(&self) -> Option<&str> {
+        self.inner.client_id()
+    }
+
+    /// `jti`.
+    #[getter]
+    fn token_id(&self) -> Option<&str> {
+        self.inner.token_id()
+    }
+
+    /// `exp`, in seconds since the Unix epoch.
+    #[getter]
+    fn expires_at(&self) -> Option<u64> {
+        self.inner.expires_at()
+    }
+
+    /// `nbf`, in seconds since the Unix epoch.
+    #[getter]
+    fn not_before(&self) -> Option<u64> {
+        self.inner.not_before()
+    }
+
+    /// `iat`, in seconds since the Unix epoch.
+    #[getter]
+    fn issued_at(&self) -> Option<u64> {
+        self.inner.issued_at()
+    }
+
+    /// The RFC 7638 thumbprint of the key that verified the signature, for a JWT; `None`
+    /// otherwise.
+    #[getter]
+    fn key_thumbprint(&self) -> Option<&str> {
+        Some(self.inner.key_thumbprint()).filter(|t| !t.is_empty())
+    }
+
+    /// Every field as a dict (the core's `VerifiedTokenRecord`, `claims` and `header` parsed).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        // Destructured without `..`: a field added to the record fails this build until mapped.
+        let VerifiedTokenRecord {
+            source: _,
+            claims_json: _,
+            header_json,
+            subject,
+            issuer,
+            audiences,
+            audience,
+            scopes,
+            client_id,
+            token_id,
+            expires_at,
+            not_before,
+            issued_at,
+            key_thumbprint,
+        } = self.inner.to_record();
+        let out = PyDict::new(py);
+        out.set_item("source", self.source())?;
+        out.set_item("claims", self.claims(py)?)?;
+        let header = match header_json {
+            Some(text) => Some(header_to_py(py, &text)?),
+            None => None,
+        };
+        out.set_item("header", header)?;
+        out.set_item("subject", subject)?;
+        out.set_item("issuer", issuer)?;
+        out.set_item("audiences", audiences)?;
+        out.set_item("audience", audience)?;
+        out.set_item("scopes", scopes)?;
+        out.set_item("client_id", client_id)?;
+        out.set_item("token_id", token_id)?;
+        out.set_item("expires_at", expires_at)?;
+        out.set_item("not_before", not_before)?;
+        out.set_item("issued_at", issued_at)?;
+        out.set_item("key_thumbprint", key_thumbprint)?;
+        Ok(out)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "VerifiedToken(source={:?}, issuer={:?}, subject={:?}, scopes={:?}, expires_at={:?})",
+            self.source(),
+            self.inner.issuer(),
+            self.inner.subject(),
+            self.inner.scopes(),
+            self.inner.expires_at()
+        )
+    }
+}
