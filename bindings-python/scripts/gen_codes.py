@@ -37,6 +37,7 @@ CLASS_OF = {
     "ERR_OAUTH_UPSTREAM": "OAuthError",
     "ERR_INVALID_CLIENT_METADATA": "OAuthError",
     "ERR_OAUTH_INVALID_GRANT": "OAuthError",
+    "ERR_OAUTH_INVALID_CLIENT": "OAuthError",
     "ERR_TOKEN_INACTIVE": "TokenInactive",
     "ERR_INTROSPECTION_FAILED": "KeySetUnavailable",
 }

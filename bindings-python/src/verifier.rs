@@ -96,6 +96,16 @@ impl Verifier {
         py_result(py, outcome).map(|v| v.map(VerifiedToken::new))
     }
 
+    /// Verifies `token` without any I/O once a key fetch it waited for has finished, with the
+    /// GIL released: as `verify_cached`, except that an unknown `kid` or a signature failure
+    /// is final (that fetch was the token's one refetch, as in `verify`); `None` only while
+    /// a fetch is still in flight.
+    fn verify_after_fetch(&self, py: Python<'_>, token: &str) -> PyResult<Option<VerifiedToken>> {
+        let verifier = &self.inner;
+        let outcome = py.detach(|| verifier.verify_after_fetch(token));
+        py_result(py, outcome).map(|v| v.map(VerifiedToken::new))
+    }
+
     /// Fetches the keys now (a start-up warm-up), whatever the cooldown, with the GIL
     /// released. Does nothing for static keys.
     fn prefetch(&self, py: Python<'_>) -> PyResult<()> {

@@ -94,6 +94,20 @@ async def test_200_concurrent_unknown_kid_tokens_share_one_fetch(server, k1) -> 
 
 
 @pytest.mark.anyio
+async def test_a_bad_token_costs_one_refetch_even_with_no_cooldown(server, k1) -> None:  # type: ignore[no-untyped-def]
+    verifier = remote(server.url, remote_jwks={"cooldown": 0})
+    await verifier.averify(sign(k1))
+    assert server.requests == 1
+    # Signed by another key under k1's kid: a signature failure only a newer set could
+    # overturn. The shared fetch is its one refetch; the same set coming back is final.
+    forged = sign(es256_key("k1"))
+    for expected in (2, 3):
+        with pytest.raises(mcp_bearer.InvalidSignature):
+            await verifier.averify(forged)
+        assert server.requests == expected, "one refetch per verification, not one per round"
+
+
+@pytest.mark.anyio
 async def test_a_2s_jwks_fetch_does_not_block_the_loop_and_200_tokens_cause_one_fetch(k1) -> None:  # type: ignore[no-untyped-def]
     slow = JwksServer([k1], hold=2.0).start()
     try:

@@ -133,11 +133,16 @@ class Verifier(_NativeVerifier):
         in the loop's default executor. Raises the ``MCPBearerError`` subclass of the code."""
         loop = asyncio.get_running_loop()
         self._refresh_in_background(loop)
+        verified = self.verify_cached(token)
         for _ in range(_SHARED_ROUNDS):
-            verified = self.verify_cached(token)
             if verified is not None:
                 return verified
             await asyncio.shield(self._flight(loop, token))
+            # That fetch was this token's one refetch: a miss is final now, so a bad token
+            # does not start fetch after fetch when the cooldown is 0.
+            verified = self.verify_after_fetch(token)
+        if verified is not None:
+            return verified
         return await loop.run_in_executor(None, self.verify, token)
 
     async def aprefetch(self) -> None:
@@ -155,7 +160,7 @@ class Verifier(_NativeVerifier):
 
     def _fetch_for(self, token: str) -> None:
         # The core's blocking verify of the first token that needed keys fetches them; its
-        # verdict is not used: every waiter (that token included) asks verify_cached again.
+        # verdict is not used: every waiter (that token included) asks verify_after_fetch.
         try:
             self.verify(token)
         except MCPBearerError:

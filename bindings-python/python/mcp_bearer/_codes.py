@@ -34,6 +34,7 @@ ErrorCode = Literal[
     "ERR_OAUTH_INVALID_GRANT",
     "ERR_TOKEN_INACTIVE",
     "ERR_INTROSPECTION_FAILED",
+    "ERR_OAUTH_INVALID_CLIENT",
 ]
 """Every code an ``MCPBearerError`` may carry."""
 
@@ -65,6 +66,7 @@ CLASS_OF_CODE: dict[str, str] = {
     "ERR_OAUTH_INVALID_GRANT": "OAuthError",
     "ERR_TOKEN_INACTIVE": "TokenInactive",
     "ERR_INTROSPECTION_FAILED": "KeySetUnavailable",
+    "ERR_OAUTH_INVALID_CLIENT": "OAuthError",
 }
 """The name of the exception class (in ``mcp_bearer.exceptions``) of each code."""
 
@@ -96,5 +98,6 @@ HTTP_STATUS_OF_CODE: dict[str, int] = {
     "ERR_OAUTH_INVALID_GRANT": 400,
     "ERR_TOKEN_INACTIVE": 401,
     "ERR_INTROSPECTION_FAILED": 503,
+    "ERR_OAUTH_INVALID_CLIENT": 401,
 }
 """The HTTP status a resource server answers each code with."""
