@@ -18,6 +18,7 @@
 //!   response and a clock that stands still until the check moves it, agrees with the two
 //!   checks, and keeps a document no longer than `max_cache_ttl`: exactly `cache_ttl` (capped)
 //!   without caching headers, not at all with `no-store`/`no-cache`.
+//! - [`ProxyClient::identify`] resolves an `http(s)` client id exactly as the resolver does.
 //! - Every refusal has a documented reason, a message of bounded length without control
 //!   characters, a bounded printable `public_description()`, and neither depends on the
 //!   value of the document's `client_secret`.
@@ -32,7 +33,7 @@ use mcp_bearer::error::MAX_PUBLIC_DESCRIPTION_BYTES;
 use mcp_bearer::net::{Fetch, FetchError, HttpRequest, HttpResponse};
 use mcp_bearer::oauth::{
     ClientMetadataDocument, ClientMetadataOptions, ClientMetadataResolver, ClientVerification,
-    MAX_CLIENT_ID_URL_BYTES, MAX_REDIRECT_URIS, RedirectUriPolicy,
+    MAX_CLIENT_ID_URL_BYTES, MAX_REDIRECT_URIS, ProxyClient, RedirectUriPolicy, StateKey,
 };
 use mcp_bearer::{Error, ErrorKind};
 use serde_json::Value;
@@ -101,6 +102,69 @@ pub fn client_metadata(data: &[u8]) {
         redirect(doc, &input.redirect_uri, &context);
     }
     resolver(&input, &response, &options, &id_check, &document, &context);
+    identify(id, &response, &options, &context);
+}
+
+/// `ProxyClient::identify` resolves an `http(s)` client id as the resolver does, refuses it
+/// without a resolver, and opens anything else as a sealed registration (which these ids
+/// never are).
+fn identify(
+    id: &str,
+    response: &HttpResponse,
+    options: &ClientMetadataOptions,
+    context: &dyn Fn() -> String,
+) {
+    let key = StateKey::new(&[7; 32]).expect("a 32-byte key");
+    let make = || {
+        let fetch = Arc::new(Answer {
+            response: response.clone(),
+            fetched: AtomicUsize::new(0),
+        });
+        ClientMetadataResolver::with_fetch(
+            options.clone(),
+            fetch,
+            Arc::new(ManualClock::at_secs(NOW)),
+        )
+        .expect("the options are in range")
+    };
+    let (resolver, reference) = (make(), make());
+    let identified = ProxyClient::identify(id, &key, Some(&resolver), NOW);
+    let lower = id.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        let expected = reference.resolve(id);
+        match (&identified, &expected) {
+            (Ok(ProxyClient::MetadataDocument(doc)), Ok(expected)) => {
+                assert_eq!(doc, expected, "{}", context());
+            }
+            (Err(e), Err(expected)) => assert_eq!(
+                (e.code(), e.reason(), e.message()),
+                (expected.code(), expected.reason(), expected.message()),
+                "{}",
+                context()
+            ),
+            _ => panic!(
+                "{}: identify and resolve disagree: {:?} / {:?}",
+                context(),
+                identified.as_ref().map(ProxyClient::client_id),
+                expected.as_ref().map(|d| d.client_id.as_str())
+            ),
+        }
+        let without = ProxyClient::identify(id, &key, None, NOW)
+            .err()
+            .unwrap_or_else(|| panic!("{}: a URL client id without a resolver", context()));
+        assert_eq!(
+            (without.kind(), without.reason()),
+            (ErrorKind::OAuthInvalidClient, Some("metadata_document")),
+            "{}",
+            context()
+        );
+    } else {
+        let e = identified
+            .err()
+            .unwrap_or_else(|| panic!("{}: opened as a sealed registration", context()));
+        assert_eq!(e.kind(), ErrorKind::OAuthInvalidClient, "{}", context());
+        check_text(&e, context);
+    }
 }
 
 /// The options the flags choose.
