@@ -59,6 +59,7 @@ const DOCUMENT_REASONS: &[&str] = &[
     "token_endpoint_auth_method",
     "client_secret",
     "client_uri",
+    "logo_uri",
     "grant_types",
     "response_types",
 ];
