@@ -214,6 +214,120 @@ impl<'a> ChallengeInput<'a> {
     }
 }
 
+/// The bits of a [`ClientMetadataInput`]'s first byte.
+pub mod metadata_flags {
+    /// `dangerous_allow_loopback`.
+    pub const LOOPBACK: u8 = 0x01;
+    /// `dangerous_allow_private`.
+    pub const PRIVATE: u8 = 0x02;
+    /// `private_key_jwt` among the supported `token_endpoint_auth_methods`.
+    pub const PRIVATE_KEY_JWT: u8 = 0x04;
+    /// `none` left out of the supported `token_endpoint_auth_methods`.
+    pub const NO_NONE: u8 = 0x08;
+    /// Two bits (`>> 4 & 3`) choosing `max_cache_ttl` from
+    /// [`CLIENT_METADATA_MAX_CACHE_TTLS`](super::CLIENT_METADATA_MAX_CACHE_TTLS).
+    pub const MAX_TTL_SHIFT: u8 = 4;
+    /// `cache_ttl` (for a response without caching headers) of 7 days rather than 5 min:
+    /// above every `max_cache_ttl`, so the maximum must win.
+    pub const LONG_DEFAULT_TTL: u8 = 0x40;
+    /// Every `@@` in the body is replaced by the client id, so a mutated URL keeps a
+    /// document that names it.
+    pub const ID_IN_BODY: u8 = 0x80;
+}
+
+/// The `max_cache_ttl`s, in seconds, a client-metadata input picks from.
+pub const CLIENT_METADATA_MAX_CACHE_TTLS: [u64; 4] = [86_400, 0, 60, 3600];
+
+/// The HTTP statuses a client-metadata input picks from with the low four bits of its
+/// second byte: mostly 200, so most inputs reach the document checks.
+pub const CLIENT_METADATA_STATUSES: [u16; 16] = [
+    200, 200, 200, 200, 200, 200, 200, 200, 201, 204, 301, 302, 304, 404, 500, 0,
+];
+
+/// A client id metadata document fetch: `flags` (see [`metadata_flags`]), a status index,
+/// then `client_id 0xFF redirect_uri 0xFF headers 0xFF body`. The headers are
+/// `Name: value` lines separated by `\n`; the body is the rest of the input (it may hold
+/// `0xFF`). A missing part is empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientMetadataInput<'a> {
+    /// The policy bits.
+    pub flags: u8,
+    /// The status the document's server answers with.
+    pub status: u16,
+    /// The client id (lossy UTF-8 of its part).
+    pub client_id: String,
+    /// The redirect URI of the authorization request (lossy UTF-8).
+    pub redirect_uri: String,
+    /// The response headers, from the lines of their part that have a `:`.
+    pub headers: Vec<(String, String)>,
+    /// The response body, `@@` not yet replaced.
+    pub body: &'a [u8],
+}
+
+impl<'a> ClientMetadataInput<'a> {
+    /// Reads an input; `None` when shorter than two bytes.
+    pub fn decode(data: &'a [u8]) -> Option<Self> {
+        let [flags, status, rest @ ..] = data else {
+            return None;
+        };
+        let mut split = rest.splitn(4, |b| *b == SEPARATOR);
+        let mut next = || split.next().unwrap_or_default();
+        let (client_id, redirect_uri, headers, body) = (next(), next(), next(), next());
+        let headers = String::from_utf8_lossy(headers)
+            .split('\n')
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+            .collect();
+        Some(ClientMetadataInput {
+            flags: *flags,
+            status: CLIENT_METADATA_STATUSES[usize::from(status & 0x0F)],
+            client_id: String::from_utf8_lossy(client_id).into_owned(),
+            redirect_uri: String::from_utf8_lossy(redirect_uri).into_owned(),
+            headers,
+            body,
+        })
+    }
+
+    /// The bytes for these parts; `None` for a status not in [`CLIENT_METADATA_STATUSES`].
+    pub fn encode(
+        flags: u8,
+        status: u16,
+        client_id: &str,
+        redirect_uri: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Option<Vec<u8>> {
+        let s = CLIENT_METADATA_STATUSES.iter().position(|x| *x == status)?;
+        let headers: Vec<String> = headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let headers = headers.join("\n");
+        let mut out = vec![flags, u8::try_from(s).ok()?];
+        out.extend_from_slice(&join(&[
+            client_id.as_bytes(),
+            redirect_uri.as_bytes(),
+            headers.as_bytes(),
+            body,
+        ]));
+        Some(out)
+    }
+
+    /// The body with every `@@` replaced by the client id when [`metadata_flags::ID_IN_BODY`]
+    /// is set.
+    pub fn body(&self) -> Vec<u8> {
+        if self.flags & metadata_flags::ID_IN_BODY == 0 {
+            return self.body.to_vec();
+        }
+        let mut out = Vec::with_capacity(self.body.len());
+        let mut rest = self.body;
+        while let Some(i) = rest.windows(2).position(|w| w == b"@@") {
+            out.extend_from_slice(&rest[..i]);
+            out.extend_from_slice(self.client_id.as_bytes());
+            rest = &rest[i + 2..];
+        }
+        out.extend_from_slice(rest);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,5 +383,36 @@ mod tests {
                 fields: vec!["c".into(), "https://a/".into(), "s".into()],
             })
         );
+    }
+
+    #[test]
+    fn client_metadata_inputs_round_trip() {
+        let headers = [("Cache-Control", "max-age=60"), ("Date", "x: y")];
+        let bytes = ClientMetadataInput::encode(
+            metadata_flags::ID_IN_BODY,
+            404,
+            "https://c.example/c.json",
+            "http://127.0.0.1/cb",
+            &headers,
+            b"{\"client_id\":\"@@\"}\xff",
+        )
+        .unwrap();
+        let input = ClientMetadataInput::decode(&bytes).unwrap();
+        assert_eq!(input.status, 404);
+        assert_eq!(input.client_id, "https://c.example/c.json");
+        assert_eq!(input.redirect_uri, "http://127.0.0.1/cb");
+        let owned: Vec<(&str, &str)> = input
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(owned, headers);
+        assert_eq!(
+            input.body(),
+            b"{\"client_id\":\"https://c.example/c.json\"}\xff"
+        );
+        assert_eq!(ClientMetadataInput::encode(0, 418, "", "", &[], b""), None);
+        let short = ClientMetadataInput::decode(&[0, 0]).unwrap();
+        assert_eq!((short.client_id.as_str(), short.body), ("", &b""[..]));
     }
 }

@@ -16,6 +16,7 @@
 //! | [`state`] | a sealed state, and fields to seal | forgeries refused; seal then open gives back the state |
 //! | [`redirect`] | a redirect URI (and a second one) | what is accepted is https, loopback http or a private-use scheme |
 //! | [`challenge`] | an `Authorization` header, or a token to sign | the `WWW-Authenticate` value is printable ASCII and parses back |
+//! | [`client_metadata`] | flags, a client id URL, a redirect URI, a response (status, caching headers, document) | no panic; an accepted client id is https (or opted-in loopback http) with a path, on an allowed host; an accepted document names the URL exactly, lists redirect URIs, no secret; an accepted redirect URI is listed; refusals bounded, documented, secret-free; cached no longer than `max_cache_ttl` |
 //!
 //! The input layouts are in [`input`]; `src/bin/seed-corpus.rs` writes the seed corpora of
 //! `fuzz/corpus/` from the shared vectors with the same encoders.
@@ -25,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 mod challenge;
+mod client_metadata;
 mod discovery;
 pub mod fixture;
 pub mod input;
@@ -37,6 +39,7 @@ mod token_response;
 mod verify;
 
 pub use challenge::{MAX_DESCRIPTION_BYTES, challenge};
+pub use client_metadata::{MAX_MESSAGE_BYTES, client_metadata};
 pub use discovery::discovery;
 pub use jwks::jwks;
 pub use redirect::redirect;
@@ -59,6 +62,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("state", state),
     ("redirect", redirect),
     ("challenge", challenge),
+    ("client_metadata", client_metadata),
 ];
 
 /// `bytes` for an assertion message: lossy UTF-8 with escapes, cut to 300 characters.

@@ -94,7 +94,8 @@ replay_tests!(
     registration,
     state,
     redirect,
-    challenge
+    challenge,
+    client_metadata
 );
 
 /// The checks, the replay tests, the cargo-fuzz targets and the corpus folders name the

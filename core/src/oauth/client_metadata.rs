@@ -29,7 +29,9 @@ use crate::net::{
     fetch_text, quote_url,
 };
 
-use super::consent::{ClientVerification, Consent, check_client_uri, check_registered_redirect};
+use super::consent::{
+    ClientVerification, Consent, check_client_uri, check_https_uri, check_registered_redirect,
+};
 use super::dcr::{MAX_REDIRECT_URIS, check_grant_types, check_response_types};
 use super::redirect::RedirectUriPolicy;
 
@@ -164,7 +166,8 @@ pub struct ClientMetadataDocument {
     pub client_name: Option<String>,
     /// The client's home page (an `https` URL), if the document gives one.
     pub client_uri: Option<String>,
-    /// The client's logo, if the document gives one (shown only if the host chooses to).
+    /// The client's logo (an `https` URL), if the document gives one (shown only if the host
+    /// chooses to).
     pub logo_uri: Option<String>,
     /// How the client authenticates at the token endpoint: the document's value, or `none`.
     pub token_endpoint_auth_method: String,
@@ -231,12 +234,13 @@ impl ClientMetadataDocument {
     /// not followed), a JSON object whose `client_id` equals the URL exactly, `redirect_uris`
     /// a non-empty list of strings, a `token_endpoint_auth_method` among
     /// `options.token_endpoint_auth_methods` (absent means `none`), no `client_secret`, a
-    /// `client_uri` that is an `https` URL, and grant and response types the proxy serves.
+    /// `client_uri` and a `logo_uri` that are `https` URLs, and grant and response types the
+    /// proxy serves.
     ///
     /// # Errors
     /// [`ErrorKind::OAuthInvalidClient`], reason naming the check: `status`, `document`,
     /// `client_id`, `redirect_uris`, `token_endpoint_auth_method`, `client_secret`,
-    /// `client_uri`, `grant_types`, `response_types`.
+    /// `client_uri`, `logo_uri`, `grant_types`, `response_types`.
     pub fn from_response(
         client_id: &str,
         response: &HttpResponse,
@@ -361,6 +365,10 @@ impl ClientMetadataDocument {
         let logo_uri = text("logo_uri")?;
         if let Some(uri) = &client_uri {
             check_client_uri(uri).map_err(|m| doc_err("client_uri", m))?;
+        }
+        if let Some(uri) = &logo_uri {
+            check_https_uri("logo_uri", uri, "a host may show it on the consent page")
+                .map_err(|m| doc_err("logo_uri", m))?;
         }
         let mut list = |name: &'static str, default: &str| -> Result<Vec<String>> {
             match members.remove(name) {
@@ -818,6 +826,14 @@ mod tests {
             (
                 with("client_uri", json!("http://client.example/")),
                 "client_uri",
+            ),
+            (with("logo_uri", json!("javascript:alert(1)")), "logo_uri"),
+            (
+                with(
+                    "logo_uri",
+                    json!("data:image/svg+xml,<svg onload=alert(1)>"),
+                ),
+                "logo_uri",
             ),
             (with("client_name", json!(["a"])), "document"),
             (

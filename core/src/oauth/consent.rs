@@ -152,6 +152,20 @@ pub(super) fn check_registered_redirect(
 /// A client's home page, shown as a link on a consent page: an absolute `https` URL without
 /// userinfo (no `javascript:`, no `data:`).
 pub(super) fn check_client_uri(uri: &str) -> std::result::Result<(), String> {
+    check_https_uri(
+        "client_uri",
+        uri,
+        "it is shown as a link on the consent page",
+    )
+}
+
+/// `member`'s value `uri` is an `https` URL with a host and no userinfo; else the message
+/// says so and `why`.
+pub(super) fn check_https_uri(
+    member: &str,
+    uri: &str,
+    why: &str,
+) -> std::result::Result<(), String> {
     let ok = Url::parse(uri).is_ok_and(|u| {
         u.scheme() == "https"
             && u.host().is_some()
@@ -162,7 +176,7 @@ pub(super) fn check_client_uri(uri: &str) -> std::result::Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "client_uri {} must be an https URL (it is shown as a link on the consent page)",
+            "{member} {} must be an https URL ({why})",
             crate::net::quote_url(uri)
         ))
     }

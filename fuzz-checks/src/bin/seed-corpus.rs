@@ -1,7 +1,7 @@
 //! Writes the seed corpora of the fuzz targets, `fuzz/corpus/<target>/`, from the shared
 //! vectors in `tests/vectors/` (tokens, key sets, the attack corpus) and a few documents of
 //! each kind the vectors do not hold (discovery documents, token responses, registrations,
-//! redirect URIs), and the named regression inputs of `fuzz/regressions/<target>/`.
+//! redirect URIs, client id metadata documents), and the named regression inputs of `fuzz/regressions/<target>/`.
 //!
 //! ```sh
 //! cargo run -p mcp-bearer-fuzz-checks --bin seed-corpus            # into fuzz/
@@ -25,7 +25,8 @@ use std::process::ExitCode;
 use aws_lc_rs::digest::{SHA1_FOR_LEGACY_USE_ONLY, digest};
 use fuzz_checks::fixture::{AUDIENCE, ISSUER, NOW};
 use fuzz_checks::input::{
-    ChallengeInput, StateFields, TokenInput, TokenResponseInput, flags, join,
+    ChallengeInput, ClientMetadataInput, StateFields, TokenInput, TokenResponseInput, flags, join,
+    metadata_flags,
 };
 use fuzz_checks::jose::{b64url, b64url_decode};
 use mcp_bearer::oauth::{PkceChallenge, ProxyState};
@@ -54,7 +55,7 @@ fn main() -> ExitCode {
         .flat_map(|(_, doc)| doc["cases"].as_array().cloned().unwrap_or_default())
         .collect();
 
-    let seeds: [(&str, Vec<Vec<u8>>); 8] = [
+    let seeds: [(&str, Vec<Vec<u8>>); 9] = [
         ("verify", verify_seeds(&cases)),
         ("jwks", jwks_seeds(&documents)),
         ("discovery", discovery_seeds()),
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         ("state", state_seeds()),
         ("redirect", redirect_seeds()),
         ("challenge", challenge_seeds(&cases)),
+        ("client_metadata", client_metadata_seeds()),
     ];
     for (target, inputs) in seeds {
         let named = inputs
@@ -667,5 +669,225 @@ fn challenge_seeds(cases: &[Value]) -> Vec<Vec<u8>> {
     }
     out.sort();
     out.dedup();
+    out
+}
+
+/// Client id metadata documents: good ones (with each cache header), one refusal per rule of
+/// the client id, of the document and of the redirect URI.
+fn client_metadata_seeds() -> Vec<Vec<u8>> {
+    use metadata_flags::{ID_IN_BODY, LONG_DEFAULT_TTL, LOOPBACK, NO_NONE, PRIVATE_KEY_JWT};
+    const ID: &str = "https://client.example.com/oauth/client.json";
+    const CB: &str = "http://127.0.0.1:33418/callback";
+    let good = json!({
+        "client_id": "@@",
+        "client_name": "Example MCP Client",
+        "client_uri": "https://client.example.com/",
+        "logo_uri": "https://client.example.com/logo.png",
+        "redirect_uris": ["http://127.0.0.1/callback", "https://client.example.com/cb"],
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "token_endpoint_auth_method": "none"
+    });
+    let with = |member: &str, value: Value| {
+        let mut doc = good.clone();
+        doc[member] = value;
+        doc
+    };
+    let without = |member: &str| {
+        let mut doc = good.clone();
+        doc.as_object_mut().expect("an object").remove(member);
+        doc
+    };
+    let seed = |flags: u8,
+                status: u16,
+                id: &str,
+                redirect: &str,
+                headers: &[(&str, &str)],
+                body: &Value| {
+        ClientMetadataInput::encode(
+            flags | ID_IN_BODY,
+            status,
+            id,
+            redirect,
+            headers,
+            body.to_string().as_bytes(),
+        )
+        .expect("a status of the table")
+    };
+    let mut out = Vec::new();
+    // Good documents, each redirect URI kind, each cache header.
+    for (redirect, headers) in [
+        (CB, &[][..]),
+        (
+            "https://client.example.com/cb",
+            &[("Cache-Control", "public, max-age=600")][..],
+        ),
+        (
+            "http://127.0.0.1/callback",
+            &[("Cache-Control", "no-store")][..],
+        ),
+        (CB, &[("Cache-Control", "max-age=\"60\", no-cache")][..]),
+        (CB, &[("Expires", "Thu, 01 Jan 2026 01:00:00 GMT")][..]),
+        (
+            CB,
+            &[
+                ("Expires", "Thu, 01 Jan 2026 01:00:00 GMT"),
+                ("Date", "Thu, 01 Jan 2026 00:59:00 GMT"),
+            ][..],
+        ),
+        (CB, &[("Expires", "0"), ("cache-control", "public")][..]),
+        (CB, &[("Cache-Control", "max-age=31536000")][..]),
+    ] {
+        out.push(seed(0, 200, ID, redirect, headers, &good));
+    }
+    for flags in [0x10, 0x20, 0x30, LONG_DEFAULT_TTL, LONG_DEFAULT_TTL | 0x20] {
+        out.push(seed(flags, 200, ID, CB, &[], &good));
+        out.push(seed(
+            flags,
+            200,
+            ID,
+            CB,
+            &[("Cache-Control", "max-age=604800")],
+            &good,
+        ));
+    }
+    // Minimal document; the loopback opt-in with an http id.
+    out.push(seed(
+        0,
+        200,
+        ID,
+        "https://a.example/cb",
+        &[],
+        &json!({"client_id": "@@", "redirect_uris": ["https://a.example/cb"]}),
+    ));
+    out.push(seed(
+        LOOPBACK,
+        200,
+        "http://127.0.0.1:8080/client.json",
+        CB,
+        &[],
+        &good,
+    ));
+    out.push(seed(
+        LOOPBACK,
+        200,
+        "http://localhost:8080/client.json",
+        "http://localhost:5000/callback",
+        &[],
+        &with("redirect_uris", json!(["http://localhost/callback"])),
+    ));
+    // The supported auth methods.
+    let jwt = with("token_endpoint_auth_method", json!("private_key_jwt"));
+    out.push(seed(PRIVATE_KEY_JWT, 200, ID, CB, &[], &jwt));
+    out.push(seed(0, 200, ID, CB, &[], &jwt));
+    out.push(seed(
+        NO_NONE,
+        200,
+        ID,
+        CB,
+        &[],
+        &without("token_endpoint_auth_method"),
+    ));
+    out.push(seed(NO_NONE | PRIVATE_KEY_JWT, 200, ID, CB, &[], &jwt));
+    // Each refusal of the client id.
+    for id in [
+        "https://client.example.com",
+        "https://client.example.com/",
+        "https://client.example.com/a/../b",
+        "https://client.example.com:443/c.json",
+        "https://Client.example.com/c.json",
+        "https://client.example.com/c.json#frag",
+        "https://user:pw@client.example.com/c.json",
+        "http://client.example.com/c.json",
+        "http://127.0.0.1:8080/c.json",
+        "ftp://client.example.com/c.json",
+        "https://127.0.0.1/c.json",
+        "https://localhost/c.json",
+        "https://a.localhost/c.json",
+        "https://10.0.0.1/c.json",
+        "https://100.64.0.1/c.json",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::ffff:a9fe:a9fe]/c.json",
+        "https://[fd00::1]/c.json",
+        "https://[fe80::1]/c.json",
+        "https://0.0.0.0/c.json",
+        "https://224.0.0.1/c.json",
+        "client-id",
+    ] {
+        out.push(seed(0, 200, id, CB, &[], &good));
+    }
+    out.push(seed(
+        0,
+        200,
+        &format!("https://client.example.com/{}", "a".repeat(2100)),
+        CB,
+        &[],
+        &good,
+    ));
+    // Each refusal of the document.
+    for status in [301, 302, 404, 500, 204, 0] {
+        out.push(seed(
+            0,
+            status,
+            ID,
+            CB,
+            &[("Location", "https://elsewhere.example/c.json")],
+            &good,
+        ));
+    }
+    let refused = [
+        with("client_id", json!("https://client.example.com/other.json")),
+        with("client_id", json!(format!("{ID}/"))),
+        with("client_id", json!(1)),
+        without("client_id"),
+        without("redirect_uris"),
+        with("redirect_uris", json!([])),
+        with("redirect_uris", json!("https://client.example.com/cb")),
+        with("redirect_uris", json!([1])),
+        with(
+            "redirect_uris",
+            json!(
+                (0..21)
+                    .map(|i| format!("https://client.example.com/{i}"))
+                    .collect::<Vec<_>>()
+            ),
+        ),
+        with("token_endpoint_auth_method", json!("client_secret_basic")),
+        with("token_endpoint_auth_method", json!(["none"])),
+        with("client_secret", json!("s3cret-in-a-public-document")),
+        with("client_secret_expires_at", json!(0)),
+        with("client_uri", json!("javascript:alert(1)")),
+        with("client_uri", json!("http://client.example.com/")),
+        with("client_name", json!(["a"])),
+        with("grant_types", json!(["client_credentials"])),
+        with("grant_types", json!("authorization_code")),
+        with("response_types", json!(["token"])),
+        json!([]),
+        json!("text"),
+    ];
+    for body in &refused {
+        out.push(seed(0, 200, ID, CB, &[], body));
+    }
+    out.push(ClientMetadataInput::encode(0, 200, ID, CB, &[], b"not json").expect("a status"));
+    // Each refusal of the redirect URI.
+    for redirect in [
+        "https://client.example.com/cb/",
+        "https://evil.example/cb",
+        "http://127.0.0.1:33418/other",
+        "http://localhost:33418/callback",
+        "http://client.example.com/cb",
+        "javascript:alert(1)",
+        "",
+    ] {
+        out.push(seed(0, 200, ID, redirect, &[], &good));
+    }
+    out.push(seed(
+        0,
+        200,
+        ID,
+        "http://client.example.com/cb",
+        &[],
+        &with("redirect_uris", json!(["http://client.example.com/cb"])),
+    ));
     out
 }
