@@ -2,12 +2,12 @@
 //!
 //! Building a JS object member by member costs one N-API call per member and per claim: that
 //! was most of what a verification through the binding cost on top of the core's (about
-//! 9 µs for a cached token whose core verdict takes 0.2 µs). Instead the record crosses as
-//! one JSON text that `JSON.parse` turns into a plain object (as jose parses its payload, so a
-//! claim named `__proto__` stays an ordinary member), and a token seen again is answered with
-//! a copy of the object parsed for it the time before, made by a small JS function, which is
-//! several times cheaper than parsing again. Every call gets a fresh object: one request
-//! cannot change what another sees.
+//! 9 µs for a cached token whose core verdict takes 0.2 µs). Instead a small JS function
+//! builds the object from the record's fields passed as arguments in one call, the claims
+//! and header as the core's JSON texts, which `JSON.parse` reads (as jose parses its payload,
+//! so a claim named `__proto__` stays an ordinary member). A token seen again is answered
+//! with a copy of the object built for it the time before, which is cheaper still. Every
+//! call gets a fresh object: one request cannot change what another sees.
 //!
 //! The verdict is always the core's: this only remembers what the object for a given token
 //! looks like. For one verifier that object is a function of the token alone (its claims and
@@ -18,8 +18,7 @@ use std::cell::RefCell;
 
 use mcp_bearer::{TokenSource, VerifiedTokenRecord};
 use napi::Env;
-use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, JsObjectValue, Object, Unknown};
-use serde::Serialize;
+use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
 use serde_json::Value;
 
 use napi_derive::napi;
@@ -27,12 +26,10 @@ use napi_derive::napi;
 /// A verified token: the core's `VerifiedTokenRecord` with the claims and header as objects.
 ///
 /// Members that are absent on the record are absent on the object.
-// The objects are written as JSON by `write_json`; this struct declares their shape for
-// index.d.ts, and the tests check that the JSON is what serde writes for it.
+// The objects are built by `DELIVER_JS` from the record's fields; this struct only declares
+// their shape for index.d.ts (tests/results.test.js holds the objects to it).
 #[napi(object, object_to_js = false, object_from_js = false)]
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(not(test), allow(dead_code))]
+#[allow(dead_code)]
 pub struct VerifiedToken {
     /// How the token was verified: `"jwt"`, `"introspection"` or `"userinfo"`.
     #[napi(ts_type = "'jwt' | 'introspection' | 'userinfo'")]
@@ -42,110 +39,38 @@ pub struct VerifiedToken {
     pub claims: Value,
     /// The protected header, for a JWT.
     #[napi(ts_type = "Record<string, unknown>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<Value>,
     /// `sub`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// `iss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// Every value of `aud`.
     pub audiences: Vec<String>,
     /// The configured audience that matched, if the audience was checked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// The scopes (`scope` split on spaces, or `scp`).
     pub scopes: Vec<String>,
     /// `client_id`, else `azp`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// `jti`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
     /// `exp`, in seconds since the Unix epoch.
     #[napi(ts_type = "number")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<u64>,
     /// `nbf`, in seconds since the Unix epoch.
     #[napi(ts_type = "number")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub not_before: Option<u64>,
     /// `iat`, in seconds since the Unix epoch.
     #[napi(ts_type = "number")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_at: Option<u64>,
     /// The RFC 7638 thumbprint of the key that verified the signature, for a JWT.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_thumbprint: Option<String>,
 }
 
-/// The JSON text of the [`VerifiedToken`] object for `record`. The claims and header are the
-/// core's own JSON texts (written by serde_json from parsed objects), placed as they are.
-pub(crate) fn write_json(record: VerifiedTokenRecord) -> String {
-    // Destructured without `..`: a field added to the record fails this build until mapped.
-    let VerifiedTokenRecord {
-        source,
-        claims_json,
-        header_json,
-        subject,
-        issuer,
-        audiences,
-        audience,
-        scopes,
-        client_id,
-        token_id,
-        expires_at,
-        not_before,
-        issued_at,
-        key_thumbprint,
-    } = record;
-    let mut out = String::with_capacity(
-        claims_json.len() + header_json.as_ref().map_or(0, String::len) + 256,
-    );
-    out.push_str("{\"source\":");
-    push_json(&mut out, &source);
-    out.push_str(",\"claims\":");
-    out.push_str(&claims_json);
-    if let Some(header) = header_json {
-        out.push_str(",\"header\":");
-        out.push_str(&header);
-    }
-    push_member(&mut out, "subject", subject.as_ref());
-    push_member(&mut out, "issuer", issuer.as_ref());
-    push_member(&mut out, "audiences", Some(&audiences));
-    push_member(&mut out, "audience", audience.as_ref());
-    push_member(&mut out, "scopes", Some(&scopes));
-    push_member(&mut out, "clientId", client_id.as_ref());
-    push_member(&mut out, "tokenId", token_id.as_ref());
-    push_member(&mut out, "expiresAt", expires_at.as_ref());
-    push_member(&mut out, "notBefore", not_before.as_ref());
-    push_member(&mut out, "issuedAt", issued_at.as_ref());
-    push_member(&mut out, "keyThumbprint", key_thumbprint.as_ref());
-    out.push('}');
-    out
-}
-
-/// `,"name":value` when `value` is present.
-fn push_member<T: Serialize + ?Sized>(out: &mut String, name: &str, value: Option<&T>) {
-    if let Some(value) = value {
-        out.push_str(",\"");
-        out.push_str(name);
-        out.push_str("\":");
-        push_json(out, value);
-    }
-}
-
-fn push_json<T: Serialize + ?Sized>(out: &mut String, value: &T) {
-    // Strings, string lists, integers and a unit enum: serde_json cannot fail on them.
-    if let Ok(text) = serde_json::to_string(value) {
-        out.push_str(&text);
-    }
-}
-
-/// The JS side: a per-verifier function `deliver(slot, text)`. With `text`, it parses it
-/// (and keeps it in `slot` unless `slot` is -1); without, it answers a copy of what slot
-/// `slot` keeps (the text parsed once, then kept as an object).
+/// The JS side: a per-verifier function `deliver(slot, claims, header, ...fields)`. With
+/// `claims` (JSON text), it builds the object (and keeps it in `slot` unless `slot` is -1);
+/// without, it answers a copy of what slot `slot` keeps. Members that are `null` are left
+/// out, as absent fields of the record.
 const DELIVER_JS: &str = r#"(function (size) {
   const kept = new Array(size).fill(null)
   const copy = (v) => {
@@ -165,22 +90,50 @@ const DELIVER_JS: &str = r#"(function (size) {
     }
     return o
   }
-  return function deliver(slot, text) {
-    if (text == null) {
-      let value = kept[slot]
-      if (typeof value === 'string') kept[slot] = value = JSON.parse(value)
-      return copy(value)
-    }
-    if (slot >= 0) kept[slot] = text
-    return JSON.parse(text)
+  return function deliver(slot, claims, header, source, subject, issuer, audiences, audience,
+    scopes, clientId, tokenId, expiresAt, notBefore, issuedAt, keyThumbprint) {
+    if (claims == null) return copy(kept[slot])
+    const o = { source, claims: JSON.parse(claims) }
+    if (header != null) o.header = JSON.parse(header)
+    if (subject != null) o.subject = subject
+    if (issuer != null) o.issuer = issuer
+    o.audiences = audiences
+    if (audience != null) o.audience = audience
+    o.scopes = scopes
+    if (clientId != null) o.clientId = clientId
+    if (tokenId != null) o.tokenId = tokenId
+    if (expiresAt != null) o.expiresAt = expiresAt
+    if (notBefore != null) o.notBefore = notBefore
+    if (issuedAt != null) o.issuedAt = issuedAt
+    if (keyThumbprint != null) o.keyThumbprint = keyThumbprint
+    if (slot < 0) return o
+    kept[slot] = o
+    return copy(o)
   }
 })"#;
 
 /// Slots of tokens whose objects a verifier keeps on the JS side (a power of two).
 const SLOTS: usize = 256;
 
-/// `deliver(slot, text)`'s arguments.
-type DeliverArgs = FnArgs<(i32, Option<String>)>;
+/// `deliver(...)`'s arguments: the slot, then the record's fields in the order of
+/// [`VerifiedToken`] (times as numbers).
+type DeliverArgs = FnArgs<(
+    i32,
+    Option<String>,
+    Option<String>,
+    &'static str,
+    Option<String>,
+    Option<String>,
+    Vec<String>,
+    Option<String>,
+    Vec<String>,
+    Option<String>,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<String>,
+)>;
 
 type Deliver = FunctionRef<DeliverArgs, Unknown<'static>>;
 
@@ -223,18 +176,90 @@ impl Delivery {
         let index = slot_of(print);
         let mut slots = self.slots.borrow_mut();
         let Some(slot) = slots.get_mut(index) else {
-            return deliver.call((-1, Some(write_json(record()))).into());
+            return deliver.call(arguments(-1, record()));
         };
         if slot.kept.as_deref() == Some(token) {
-            return deliver.call((index as i32, None).into());
+            return deliver.call(kept(index as i32));
         }
         if slot.print == print {
             // Seen a second time: keep it.
             slot.kept = Some(token.into());
-            return deliver.call((index as i32, Some(write_json(record()))).into());
+            return deliver.call(arguments(index as i32, record()));
         }
         *slot = Slot { print, kept: None };
-        deliver.call((-1, Some(write_json(record()))).into())
+        deliver.call(arguments(-1, record()))
+    }
+}
+
+/// `deliver`'s arguments for `record`.
+fn arguments(slot: i32, record: VerifiedTokenRecord) -> DeliverArgs {
+    // Destructured without `..`: a field added to the record fails this build until mapped.
+    let VerifiedTokenRecord {
+        source,
+        claims_json,
+        header_json,
+        subject,
+        issuer,
+        audiences,
+        audience,
+        scopes,
+        client_id,
+        token_id,
+        expires_at,
+        not_before,
+        issued_at,
+        key_thumbprint,
+    } = record;
+    let secs = |t: Option<u64>| t.map(|t| t as f64);
+    (
+        slot,
+        Some(claims_json),
+        header_json,
+        source_name(source),
+        subject,
+        issuer,
+        audiences,
+        audience,
+        scopes,
+        client_id,
+        token_id,
+        secs(expires_at),
+        secs(not_before),
+        secs(issued_at),
+        key_thumbprint,
+    )
+        .into()
+}
+
+/// `deliver`'s arguments that ask for a copy of what slot `slot` keeps.
+fn kept(slot: i32) -> DeliverArgs {
+    let none = || None;
+    (
+        slot,
+        none(),
+        none(),
+        "",
+        none(),
+        none(),
+        Vec::new(),
+        none(),
+        Vec::new(),
+        none(),
+        none(),
+        None,
+        None,
+        None,
+        none(),
+    )
+        .into()
+}
+
+/// The name `source` has in JSON (and in [`VerifiedToken::source`]).
+fn source_name(source: TokenSource) -> &'static str {
+    match source {
+        TokenSource::Jwt => "jwt",
+        TokenSource::Introspection => "introspection",
+        TokenSource::UserInfo => "userinfo",
     }
 }
 
@@ -253,64 +278,22 @@ fn slot_of(print: u64) -> usize {
     (print.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % SLOTS
 }
 
-/// `JSON.parse` of `text` in `env`, for the rare paths that have no verifier's delivery.
-pub(crate) fn parse_json(env: &Env, text: String) -> napi::Result<Unknown<'static>> {
-    let json: Object = env.get_global()?.get_named_property("JSON")?;
-    let parse: Function<String, Unknown<'static>> = json.get_named_property("parse")?;
-    parse.call(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn record(header: bool, all: bool) -> VerifiedTokenRecord {
-        let some = |s: &str| all.then(|| s.to_owned());
-        VerifiedTokenRecord {
-            source: TokenSource::Jwt,
-            claims_json: r#"{"sub":"a\"b","aud":["x","y"],"__proto__":{"n":1.5e300}}"#.into(),
-            header_json: header.then(|| r#"{"alg":"ES256","kid":"k"}"#.into()),
-            subject: some("a\"b"),
-            issuer: some("https://idp.example.com/"),
-            audiences: vec!["x".into(), "y".into()],
-            audience: some("x"),
-            scopes: vec!["read".into(), "wri\u{2028}te".into()],
-            client_id: some("c"),
-            token_id: some("j"),
-            expires_at: all.then_some(u64::MAX),
-            not_before: all.then_some(0),
-            issued_at: all.then_some(1_700_000_000),
-            key_thumbprint: some("t"),
-        }
-    }
-
-    /// The hand-written JSON is exactly what serde writes for the declared shape, so
-    /// index.d.ts describes what `JSON.parse` produces.
+    /// `source` has the name serde gives it (the record's JSON, and index.d.ts).
     #[test]
-    fn the_json_is_the_declared_shape() {
-        for (header, all) in [(true, true), (false, false), (true, false)] {
-            let r = record(header, all);
-            let declared = VerifiedToken {
-                source: r.source,
-                claims: serde_json::from_str(&r.claims_json).unwrap_or_default(),
-                header: r
-                    .header_json
-                    .as_deref()
-                    .and_then(|h| serde_json::from_str(h).ok()),
-                subject: r.subject.clone(),
-                issuer: r.issuer.clone(),
-                audiences: r.audiences.clone(),
-                audience: r.audience.clone(),
-                scopes: r.scopes.clone(),
-                client_id: r.client_id.clone(),
-                token_id: r.token_id.clone(),
-                expires_at: r.expires_at,
-                not_before: r.not_before,
-                issued_at: r.issued_at,
-                key_thumbprint: r.key_thumbprint.clone(),
-            };
-            let written: Value = serde_json::from_str(&write_json(r)).unwrap_or_default();
-            assert_eq!(written, serde_json::to_value(&declared).unwrap_or_default());
+    fn source_names_are_the_serde_names() {
+        for source in [
+            TokenSource::Jwt,
+            TokenSource::Introspection,
+            TokenSource::UserInfo,
+        ] {
+            assert_eq!(
+                serde_json::to_value(source).ok(),
+                Some(Value::from(source_name(source)))
+            );
         }
     }
 

@@ -17,7 +17,7 @@ use napi::{Env, JsValue, Task, UnknownRef};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::deliver::{Delivery, parse_json, write_json};
+use crate::deliver::Delivery;
 
 use crate::errors::{guard, panicked, to_js_object, to_napi};
 
@@ -392,7 +392,8 @@ impl Task for VerifyAlone {
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Unknown<'static>> {
         match (output, self.outcome.take()) {
-            (Some(record), _) => parse_json(&env, write_json(record)),
+            // A rare path (a token no shared fetch settled): a delivery of its own.
+            (Some(record), _) => Delivery::new(&env)?.object(&env, &self.token, || record),
             (None, Some(error)) => Err(to_napi(&env, &error)),
             (None, None) => Err(panicked()),
         }

@@ -74,3 +74,25 @@ test('the verdict stays the core\'s: a remembered token whose key leaves the set
   assert.equal((await v.verify(sign(k2, {}))).header.kid, 'k2')
   await assert.rejects(v.verify(token), (e) => e.code === 'ERR_JWKS_NO_MATCHING_KEY')
 })
+
+test('the objects have exactly the members index.d.ts declares for VerifiedToken', () => {
+  const dts = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'index.d.ts'), 'utf8')
+  const body = dts.slice(dts.indexOf('export interface VerifiedToken {'))
+  const declared = new Set(
+    body.slice(0, body.indexOf('\n}')).split('\n').map((l) => /^  (\w+)\??:/.exec(l)).filter(Boolean).map((m) => m[1]),
+  )
+  assert.ok(declared.has('claims') && declared.has('keyThumbprint'), [...declared].join(','))
+  const k = es256Key('k1')
+  const v = localVerifier(k)
+  const full = sign(k, { client_id: 'app', jti: 'j1', nbf: Math.floor(Date.now() / 1000) - 1 })
+  for (let i = 0; i < 3; i++) {
+    const verified = v.verifySync(full)
+    assert.deepEqual(new Set(Object.keys(verified)), declared)
+    assert.equal(verified.source, 'jwt')
+  }
+  // Absent record fields are absent members, not null ones.
+  const sparse = v.verifySync(sign(k, { sub: undefined, scope: undefined }))
+  assert.equal('subject' in sparse, false)
+  assert.equal('clientId' in sparse, false)
+  assert.deepEqual(sparse.scopes, [])
+})
