@@ -106,6 +106,15 @@ impl Verifier {
         py_result(py, outcome).map(|v| v.map(VerifiedToken::new))
     }
 
+    /// A measurement aid for benchmarks: runs the core's `Verifier::verify` of `token`
+    /// `count` times inside the native module, with the GIL released and no result crossing
+    /// into Python, and returns how many were accepted. Its time per call beside `verify`'s
+    /// is what the binding adds (`benches/python/verify.py` prints both).
+    fn bench_core(&self, py: Python<'_>, token: &str, count: u32) -> u32 {
+        let verifier = &self.inner;
+        py.detach(|| (0..count).filter(|_| verifier.verify(token).is_ok()).count() as u32)
+    }
+
     /// Fetches the keys now (a start-up warm-up), whatever the cooldown, with the GIL
     /// released. Does nothing for static keys.
     fn prefetch(&self, py: Python<'_>) -> PyResult<()> {
