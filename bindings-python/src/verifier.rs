@@ -112,7 +112,11 @@ impl Verifier {
     /// is what the binding adds (`benches/python/verify.py` prints both).
     fn bench_core(&self, py: Python<'_>, token: &str, count: u32) -> u32 {
         let verifier = &self.inner;
-        py.detach(|| (0..count).filter(|_| verifier.verify(token).is_ok()).count() as u32)
+        py.detach(|| {
+            (0..count)
+                .filter(|_| verifier.verify(token).is_ok())
+                .count() as u32
+        })
     }
 
     /// Fetches the keys now (a start-up warm-up), whatever the cooldown, with the GIL

@@ -31,9 +31,10 @@ pub use metadata::{
 pub use oauth::{
     AuthorizationUrlRequest, ClientAuthentication, OpenedState, Param, PkceVerifier, ProxyState,
     RedirectPolicy, SealedState, StateKey, TokenResponse, authorization_code_token_request,
-    authorization_url, check_redirect_uri, client_error_redirect_url, client_redirect_url,
-    open_proxy_state, parse_token_response, pkce_check, random_nonce, random_state,
-    refresh_token_request, seal_proxy_state,
+    authorization_url, check_redirect_uri, client_credentials_token_request,
+    client_error_redirect_url, client_redirect_url, open_proxy_state, parse_token_response,
+    pkce_check, random_nonce, random_state, refresh_token_request, seal_proxy_state,
+    token_exchange_request,
 };
 pub use user_info::{ClaimPreset, UserInfo, user_info};
 pub use verifier::{CachedKeys, JwtVerifier, TokenSource, VerifiedToken, require_scopes};

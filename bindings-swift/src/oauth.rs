@@ -503,6 +503,58 @@ pub fn refresh_token_request(
     token_request(token_endpoint, client_id, &auth, grant, Vec::new())
 }
 
+/// The upstream token request of a confidential client for itself (RFC 6749 §4.4), with
+/// `scopes` asked for and RFC 8707 `resources`.
+#[uniffi::export]
+pub fn client_credentials_token_request(
+    token_endpoint: String,
+    client_id: String,
+    auth: Arc<ClientAuthentication>,
+    scopes: Vec<String>,
+    resources: Vec<String>,
+) -> Result<Arc<HttpRequest>> {
+    let grant = Grant::ClientCredentials { scopes };
+    token_request(token_endpoint, client_id, &auth, grant, resources)
+}
+
+/// An RFC 8693 token exchange of `subject_token` (of type `subject_token_type`, by default an
+/// access token) for a token to another service: `audiences` (logical names), `resources`
+/// (RFC 8707 URIs), `scopes`, optionally on behalf of `actor_token` (whose type is then
+/// required) and asking for `requested_token_type`. A form `POST` for the host to send; the
+/// tokens never appear when it is printed.
+#[uniffi::export]
+#[allow(clippy::too_many_arguments)]
+pub fn token_exchange_request(
+    token_endpoint: String,
+    client_id: String,
+    auth: Arc<ClientAuthentication>,
+    subject_token: String,
+    subject_token_type: Option<String>,
+    actor_token: Option<String>,
+    actor_token_type: Option<String>,
+    requested_token_type: Option<String>,
+    audiences: Vec<String>,
+    scopes: Vec<String>,
+    resources: Vec<String>,
+) -> Result<Arc<HttpRequest>> {
+    let mut exchange = oauth::TokenExchange::new(SecretString::new(subject_token));
+    if let Some(kind) = subject_token_type {
+        exchange.subject_token_type = kind;
+    }
+    exchange.actor_token = actor_token.map(SecretString::new);
+    exchange.actor_token_type = actor_token_type;
+    exchange.requested_token_type = requested_token_type;
+    exchange.audiences = audiences;
+    exchange.scopes = scopes;
+    token_request(
+        token_endpoint,
+        client_id,
+        &auth,
+        Grant::TokenExchange(exchange),
+        resources,
+    )
+}
+
 /// A successful upstream token response (RFC 6749 §5.1), redacted when printed: the tokens
 /// are read through methods, and `to_json` is the body a proxy sends its own client.
 #[derive(uniffi::Object)]

@@ -6079,6 +6079,22 @@ public func checkRedirectUri(policy: RedirectPolicy, uri: String)throws   {try r
 }
 }
 /**
+ * The upstream token request of a confidential client for itself (RFC 6749 §4.4), with
+ * `scopes` asked for and RFC 8707 `resources`.
+ */
+public func clientCredentialsTokenRequest(tokenEndpoint: String, clientId: String, auth: ClientAuthentication, scopes: [String], resources: [String])throws  -> HttpRequest  {
+    return try  FfiConverterTypeHttpRequest_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_client_credentials_token_request(
+        FfiConverterString.lower(tokenEndpoint),
+        FfiConverterString.lower(clientId),
+        FfiConverterTypeClientAuthentication_lower(auth),
+        FfiConverterSequenceString.lower(scopes),
+        FfiConverterSequenceString.lower(resources),uniffiCallStatus
+    )
+})
+}
+/**
  * Where to send the client when the authorization failed: its redirect URI with `error`,
  * `error_description` when given, its `state` and `iss`, the proxy's issuer (RFC 9207).
  */
@@ -6198,6 +6214,31 @@ public func sealProxyState(state: ProxyState, key: StateKey, now: UInt64, ttl: D
 })
 }
 /**
+ * An RFC 8693 token exchange of `subject_token` (of type `subject_token_type`, by default an
+ * access token) for a token to another service: `audiences` (logical names), `resources`
+ * (RFC 8707 URIs), `scopes`, optionally on behalf of `actor_token` (whose type is then
+ * required) and asking for `requested_token_type`. A form `POST` for the host to send; the
+ * tokens never appear when it is printed.
+ */
+public func tokenExchangeRequest(tokenEndpoint: String, clientId: String, auth: ClientAuthentication, subjectToken: String, subjectTokenType: String?, actorToken: String?, actorTokenType: String?, requestedTokenType: String?, audiences: [String], scopes: [String], resources: [String])throws  -> HttpRequest  {
+    return try  FfiConverterTypeHttpRequest_lift(try rustCallWithError(FfiConverterTypeMcpBearerError_lift) {
+        uniffiCallStatus in
+    uniffi_mcp_bearer_ffi_fn_func_token_exchange_request(
+        FfiConverterString.lower(tokenEndpoint),
+        FfiConverterString.lower(clientId),
+        FfiConverterTypeClientAuthentication_lower(auth),
+        FfiConverterString.lower(subjectToken),
+        FfiConverterOptionString.lower(subjectTokenType),
+        FfiConverterOptionString.lower(actorToken),
+        FfiConverterOptionString.lower(actorTokenType),
+        FfiConverterOptionString.lower(requestedTokenType),
+        FfiConverterSequenceString.lower(audiences),
+        FfiConverterSequenceString.lower(scopes),
+        FfiConverterSequenceString.lower(resources),uniffiCallStatus
+    )
+})
+}
+/**
  * The user of `token`, read with `preset`'s claim table. Never fails for a token this
  * library verified; a claim of an unexpected shape leaves its field empty.
  */
@@ -6262,6 +6303,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri() != 40019) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mcp_bearer_ffi_checksum_func_client_credentials_token_request() != 7960) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url() != 3135) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6287,6 +6331,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state() != 8519) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mcp_bearer_ffi_checksum_func_token_exchange_request() != 17709) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mcp_bearer_ffi_checksum_func_user_info() != 32684) {

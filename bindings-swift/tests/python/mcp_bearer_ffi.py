@@ -534,6 +534,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri() != 40019:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_client_credentials_token_request() != 7960:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url() != 3135:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_client_redirect_url() != 26461:
@@ -557,6 +559,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_mcp_bearer_ffi_checksum_func_require_scopes() != 44764:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state() != 8519:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_mcp_bearer_ffi_checksum_func_token_exchange_request() != 17709:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_mcp_bearer_ffi_checksum_func_user_info() != 32684:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -696,6 +700,9 @@ _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_bearer_token.restype = ctypes.c_u
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_client_credentials_token_request.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_client_credentials_token_request.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url.restype = ctypes.c_uint16
@@ -732,6 +739,9 @@ _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_require_scopes.restype = ctypes.c
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state.restype = ctypes.c_uint16
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_token_exchange_request.argtypes = (
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_token_exchange_request.restype = ctypes.c_uint16
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_user_info.argtypes = (
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_checksum_func_user_info.restype = ctypes.c_uint16
@@ -904,6 +914,15 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_check_redirect_uri.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_check_redirect_uri.restype = None
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_credentials_token_request.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_credentials_token_request.restype = ctypes.c_uint64
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_error_redirect_url.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -981,6 +1000,21 @@ _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_seal_proxy_state.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_seal_proxy_state.restype = ctypes.c_uint64
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_token_exchange_request.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_mcp_bearer_ffi_fn_func_token_exchange_request.restype = ctypes.c_uint64
 _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_user_info.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -6074,6 +6108,36 @@ def check_redirect_uri(policy: RedirectPolicy,uri: str) -> None:
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
+def client_credentials_token_request(token_endpoint: str,client_id: str,auth: ClientAuthentication,scopes: typing.List[str],resources: typing.List[str]) -> HttpRequest:
+    """
+    The upstream token request of a confidential client for itself (RFC 6749 §4.4), with
+    `scopes` asked for and RFC 8707 `resources`.
+"""
+    
+    _UniffiFfiConverterString.check_lower(token_endpoint)
+
+    _UniffiFfiConverterString.check_lower(client_id)
+
+    _UniffiFfiConverterTypeClientAuthentication.check_lower(auth)
+
+    _UniffiFfiConverterSequenceString.check_lower(scopes)
+
+    _UniffiFfiConverterSequenceString.check_lower(resources)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(token_endpoint),
+        _UniffiFfiConverterString.lower(client_id),
+        _UniffiFfiConverterTypeClientAuthentication.lower(auth),
+        _UniffiFfiConverterSequenceString.lower(scopes),
+        _UniffiFfiConverterSequenceString.lower(resources),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeHttpRequest.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_client_credentials_token_request,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
 def client_error_redirect_url(state: ProxyState,error: str,description: typing.Optional[str],issuer: str) -> str:
     """
     Where to send the client when the authorization failed: its redirect URI with `error`,
@@ -6340,6 +6404,57 @@ def seal_proxy_state(state: ProxyState,key: StateKey,now: int,ttl: typing.Union[
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
+def token_exchange_request(token_endpoint: str,client_id: str,auth: ClientAuthentication,subject_token: str,subject_token_type: typing.Optional[str],actor_token: typing.Optional[str],actor_token_type: typing.Optional[str],requested_token_type: typing.Optional[str],audiences: typing.List[str],scopes: typing.List[str],resources: typing.List[str]) -> HttpRequest:
+    """
+    An RFC 8693 token exchange of `subject_token` (of type `subject_token_type`, by default an
+    access token) for a token to another service: `audiences` (logical names), `resources`
+    (RFC 8707 URIs), `scopes`, optionally on behalf of `actor_token` (whose type is then
+    required) and asking for `requested_token_type`. A form `POST` for the host to send; the
+    tokens never appear when it is printed.
+"""
+    
+    _UniffiFfiConverterString.check_lower(token_endpoint)
+
+    _UniffiFfiConverterString.check_lower(client_id)
+
+    _UniffiFfiConverterTypeClientAuthentication.check_lower(auth)
+
+    _UniffiFfiConverterString.check_lower(subject_token)
+
+    _UniffiFfiConverterOptionalString.check_lower(subject_token_type)
+
+    _UniffiFfiConverterOptionalString.check_lower(actor_token)
+
+    _UniffiFfiConverterOptionalString.check_lower(actor_token_type)
+
+    _UniffiFfiConverterOptionalString.check_lower(requested_token_type)
+
+    _UniffiFfiConverterSequenceString.check_lower(audiences)
+
+    _UniffiFfiConverterSequenceString.check_lower(scopes)
+
+    _UniffiFfiConverterSequenceString.check_lower(resources)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(token_endpoint),
+        _UniffiFfiConverterString.lower(client_id),
+        _UniffiFfiConverterTypeClientAuthentication.lower(auth),
+        _UniffiFfiConverterString.lower(subject_token),
+        _UniffiFfiConverterOptionalString.lower(subject_token_type),
+        _UniffiFfiConverterOptionalString.lower(actor_token),
+        _UniffiFfiConverterOptionalString.lower(actor_token_type),
+        _UniffiFfiConverterOptionalString.lower(requested_token_type),
+        _UniffiFfiConverterSequenceString.lower(audiences),
+        _UniffiFfiConverterSequenceString.lower(scopes),
+        _UniffiFfiConverterSequenceString.lower(resources),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeHttpRequest.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeMcpBearerError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_mcp_bearer_ffi_fn_func_token_exchange_request,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
 def user_info(token: VerifiedToken,preset: ClaimPreset) -> UserInfo:
     """
     The user of `token`, read with `preset`'s claim table. Never fails for a token this
@@ -6417,6 +6532,7 @@ __all__ = [
     "authorization_url",
     "bearer_token",
     "check_redirect_uri",
+    "client_credentials_token_request",
     "client_error_redirect_url",
     "client_redirect_url",
     "open_proxy_state",
@@ -6429,6 +6545,7 @@ __all__ = [
     "refresh_token_request",
     "require_scopes",
     "seal_proxy_state",
+    "token_exchange_request",
     "user_info",
     "www_authenticate",
     "SharedSecret",

@@ -216,6 +216,32 @@ def test_the_upstream_token_requests():
     with pytest.raises(ffi.McpBearerError.Configuration):
         ffi.refresh_token_request("https://oauth2.example.com/token", "", public, "rt-1", [])
 
+    own = ffi.client_credentials_token_request(
+        "https://oauth2.example.com/token", "proxy-client", basic, ["read"], ["https://api.example.com/"]
+    )
+    assert form(own) == {"grant_type": "client_credentials", "scope": "read", "resource": "https://api.example.com/"}
+
+    exchange = ffi.token_exchange_request(
+        "https://oauth2.example.com/token", "proxy-client", basic, "subject-at-1", None, "actor-jwt-1",
+        "urn:ietf:params:oauth:token-type:jwt", None, ["downstream-api"], ["read"], [],
+    )
+    assert form(exchange) == {
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "subject_token": "subject-at-1",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+        "actor_token": "actor-jwt-1",
+        "actor_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "audience": "downstream-api",
+        "scope": "read",
+    }
+    assert "subject-at-1" not in repr(exchange) and "actor-jwt-1" not in repr(exchange)
+    # An actor token without its type is refused by the core.
+    with pytest.raises(ffi.McpBearerError.Configuration):
+        ffi.token_exchange_request(
+            "https://oauth2.example.com/token", "proxy-client", basic, "subject-at-1", None, "actor-jwt-1",
+            None, None, [], [], [],
+        )
+
 
 def test_a_token_response_is_read_and_redacted():
     body = (

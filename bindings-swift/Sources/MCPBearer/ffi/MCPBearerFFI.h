@@ -668,6 +668,11 @@ RustBuffer uniffi_mcp_bearer_ffi_fn_func_authorization_url(RustBuffer request, R
 void uniffi_mcp_bearer_ffi_fn_func_check_redirect_uri(RustBuffer policy, RustBuffer uri, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_CLIENT_CREDENTIALS_TOKEN_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_CLIENT_CREDENTIALS_TOKEN_REQUEST
+uint64_t uniffi_mcp_bearer_ffi_fn_func_client_credentials_token_request(RustBuffer token_endpoint, RustBuffer client_id, uint64_t auth, RustBuffer scopes, RustBuffer resources, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_CLIENT_ERROR_REDIRECT_URL
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_CLIENT_ERROR_REDIRECT_URL
 RustBuffer uniffi_mcp_bearer_ffi_fn_func_client_error_redirect_url(RustBuffer state, RustBuffer error, RustBuffer description, RustBuffer issuer, RustCallStatus *_Nonnull out_status
@@ -713,6 +718,11 @@ uint64_t uniffi_mcp_bearer_ffi_fn_func_refresh_token_request(RustBuffer token_en
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_SEAL_PROXY_STATE
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_SEAL_PROXY_STATE
 uint64_t uniffi_mcp_bearer_ffi_fn_func_seal_proxy_state(RustBuffer state, uint64_t key, uint64_t now, RustBuffer ttl, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_TOKEN_EXCHANGE_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_TOKEN_EXCHANGE_REQUEST
+uint64_t uniffi_mcp_bearer_ffi_fn_func_token_exchange_request(RustBuffer token_endpoint, RustBuffer client_id, uint64_t auth, RustBuffer subject_token, RustBuffer subject_token_type, RustBuffer actor_token, RustBuffer actor_token_type, RustBuffer requested_token_type, RustBuffer audiences, RustBuffer scopes, RustBuffer resources, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_FN_FUNC_USER_INFO
@@ -1033,6 +1043,12 @@ uint16_t uniffi_mcp_bearer_ffi_checksum_func_check_redirect_uri(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_CLIENT_CREDENTIALS_TOKEN_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_CLIENT_CREDENTIALS_TOKEN_REQUEST
+uint16_t uniffi_mcp_bearer_ffi_checksum_func_client_credentials_token_request(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_CLIENT_ERROR_REDIRECT_URL
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_CLIENT_ERROR_REDIRECT_URL
 uint16_t uniffi_mcp_bearer_ffi_checksum_func_client_error_redirect_url(void
@@ -1084,6 +1100,12 @@ uint16_t uniffi_mcp_bearer_ffi_checksum_func_refresh_token_request(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_SEAL_PROXY_STATE
 #define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_SEAL_PROXY_STATE
 uint16_t uniffi_mcp_bearer_ffi_checksum_func_seal_proxy_state(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_TOKEN_EXCHANGE_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_MCP_BEARER_FFI_CHECKSUM_FUNC_TOKEN_EXCHANGE_REQUEST
+uint16_t uniffi_mcp_bearer_ffi_checksum_func_token_exchange_request(void
     
 );
 #endif
