@@ -124,9 +124,9 @@ type DeliverArgs = FnArgs<(
     &'static str,
     Option<String>,
     Option<String>,
-    Vec<String>,
+    Option<Vec<String>>,
     Option<String>,
-    Vec<String>,
+    Option<Vec<String>>,
     Option<String>,
     Option<String>,
     Option<f64>,
@@ -218,9 +218,9 @@ fn arguments(slot: i32, record: VerifiedTokenRecord) -> DeliverArgs {
         source_name(source),
         subject,
         issuer,
-        audiences,
+        Some(audiences),
         audience,
-        scopes,
+        Some(scopes),
         client_id,
         token_id,
         secs(expires_at),
@@ -233,23 +233,8 @@ fn arguments(slot: i32, record: VerifiedTokenRecord) -> DeliverArgs {
 
 /// `deliver`'s arguments that ask for a copy of what slot `slot` keeps.
 fn kept(slot: i32) -> DeliverArgs {
-    let none = || None;
     (
-        slot,
-        none(),
-        none(),
-        "",
-        none(),
-        none(),
-        Vec::new(),
-        none(),
-        Vec::new(),
-        none(),
-        none(),
-        None,
-        None,
-        None,
-        none(),
+        slot, None, None, "", None, None, None, None, None, None, None, None, None, None, None,
     )
         .into()
 }

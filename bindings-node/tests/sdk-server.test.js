@@ -13,6 +13,7 @@ const { Client } = require('@modelcontextprotocol/sdk/client/index.js')
 const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js')
 const { createJwtVerifier } = require('mcp-bearer')
 const { startIssuer } = require('./issuer.js')
+const { post } = require('./support.js')
 
 // A JWE compact serialization (five parts; header {"alg":"RSA-OAEP","enc":"A256GCM"}).
 const JWE = `${Buffer.from('{"alg":"RSA-OAEP","enc":"A256GCM"}').toString('base64url')}.a2V5.aXY.Y2lwaGVy.dGFn`
@@ -53,20 +54,6 @@ async function startMcpServer(issuer) {
         server.close(resolve)
       }),
   }
-}
-
-async function post(url, token) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-    signal: AbortSignal.timeout(10000),
-  })
-  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.text() }
 }
 
 test('MCP SDK 1.x requireBearerAuth + createJwtVerifier: the SDK client calls a tool; bad tokens get 401/403, never 500', { timeout: 60000 }, async () => {

@@ -13,6 +13,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { createRequire } = require('node:module')
 const { startIssuer } = require('./issuer.js')
+const { post } = require('./support.js')
 
 // A JWE compact serialization (five parts; header {"alg":"RSA-OAEP","enc":"A256GCM"}).
 const JWE = `${Buffer.from('{"alg":"RSA-OAEP","enc":"A256GCM"}').toString('base64url')}.a2V5.aXY.Y2lwaGVy.dGFn`
@@ -59,20 +60,6 @@ async function startMcpServer(load, issuer, errors) {
         server.close(resolve)
       }),
   }
-}
-
-async function post(url, token) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-    signal: AbortSignal.timeout(10000),
-  })
-  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.text() }
 }
 
 /**

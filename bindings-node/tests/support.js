@@ -40,4 +40,19 @@ async function jwksServer(keys) {
   return state
 }
 
-module.exports = { ISSUER, AUDIENCE, es256Key, sign, jwksServer }
+/** A `tools/list` POST to an MCP endpoint with `token` as the bearer: status, challenge, body. */
+async function post(url, token) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    signal: AbortSignal.timeout(10000),
+  })
+  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.text() }
+}
+
+module.exports = { ISSUER, AUDIENCE, es256Key, sign, jwksServer, post }
