@@ -16,10 +16,10 @@
 
 use std::cell::RefCell;
 
-use mcp_bearer::{TokenSource, VerifiedTokenRecord};
+use mcp_bearer::TokenSource;
 use napi::Env;
 use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use napi_derive::napi;
 
@@ -67,58 +67,91 @@ pub struct VerifiedToken {
     pub key_thumbprint: Option<String>,
 }
 
-/// The JS side: a per-verifier function `deliver(slot, claims, header, ...fields)`. With
-/// `claims` (JSON text), it builds the object (and keeps it in `slot` unless `slot` is -1);
-/// without, it answers a copy of what slot `slot` keeps. Members that are `null` are left
-/// out, as absent fields of the record.
+/// The JS side: a per-verifier function `deliver(slot, same, claims, header, ...fields)`.
+/// With `claims` (JSON text), it builds the object (and keeps it in `slot` unless `slot` is
+/// -1); without, it answers a copy of what slot `slot` keeps. Members that are `null` are left
+/// out, as absent fields of the record. A bit of `same` (see [`Same`]) says that a member is
+/// the value last passed for it, which is then not passed again: the header, issuer,
+/// audiences, scopes, client and key of one verifier's tokens seldom change, and each string
+/// or array that crosses costs N-API calls (the header a `JSON.parse` too).
 const DELIVER_JS: &str = r#"(function (size) {
+  const parse = JSON.parse
+  const keys = Object.keys
+  const isArray = Array.isArray
+  const define = Object.defineProperty
   const kept = new Array(size).fill(null)
   const copy = (v) => {
     if (typeof v !== 'object' || v === null) return v
-    if (Array.isArray(v)) {
+    if (isArray(v)) {
       const a = new Array(v.length)
       for (let i = 0; i < v.length; i++) a[i] = copy(v[i])
       return a
     }
     const o = {}
-    for (const k of Object.keys(v)) {
+    for (const k of keys(v)) {
       if (k === '__proto__') {
-        Object.defineProperty(o, k, { value: copy(v[k]), enumerable: true, writable: true, configurable: true })
+        define(o, k, { value: copy(v[k]), enumerable: true, writable: true, configurable: true })
       } else {
         o[k] = copy(v[k])
       }
     }
     return o
   }
-  return function deliver(slot, claims, header, source, subject, issuer, audiences, audience,
-    scopes, clientId, tokenId, expiresAt, notBefore, issuedAt, keyThumbprint) {
+  // The values last passed (kept private: every object gets copies of the header and arrays).
+  let lHeader = null, lIssuer = null, lAudiences = null, lAudience = null, lScopes = null
+  let lClientId = null, lThumbprint = null
+  return function deliver(slot, same, claims, header, source, subject, issuer, audiences,
+    audience, scopes, clientId, tokenId, expiresAt, notBefore, issuedAt, keyThumbprint) {
     if (claims == null) return copy(kept[slot])
-    const o = { source, claims: JSON.parse(claims) }
-    if (header != null) o.header = JSON.parse(header)
+    const o = { source, claims: parse(claims) }
+    if (header != null) lHeader = parse(header)
+    if (same & 1 || header != null) o.header = copy(lHeader)
     if (subject != null) o.subject = subject
-    if (issuer != null) o.issuer = issuer
-    o.audiences = audiences
-    if (audience != null) o.audience = audience
-    o.scopes = scopes
-    if (clientId != null) o.clientId = clientId
+    if (issuer != null) lIssuer = issuer
+    if (same & 2 || issuer != null) o.issuer = lIssuer
+    if (audiences != null) lAudiences = audiences
+    o.audiences = copy(lAudiences)
+    if (audience != null) lAudience = audience
+    if (same & 8 || audience != null) o.audience = lAudience
+    if (scopes != null) lScopes = scopes
+    o.scopes = copy(lScopes)
+    if (clientId != null) lClientId = clientId
+    if (same & 32 || clientId != null) o.clientId = lClientId
     if (tokenId != null) o.tokenId = tokenId
     if (expiresAt != null) o.expiresAt = expiresAt
     if (notBefore != null) o.notBefore = notBefore
     if (issuedAt != null) o.issuedAt = issuedAt
-    if (keyThumbprint != null) o.keyThumbprint = keyThumbprint
+    if (keyThumbprint != null) lThumbprint = keyThumbprint
+    if (same & 64 || keyThumbprint != null) o.keyThumbprint = lThumbprint
     if (slot < 0) return o
     kept[slot] = o
     return copy(o)
   }
 })"#;
 
+/// The bits of `deliver`'s `same` argument: the member is the value last passed for it.
+struct Same;
+
+impl Same {
+    const HEADER: u32 = 1;
+    const ISSUER: u32 = 2;
+    // 4 is the audiences' bit; they are always present, so it needs no test on the JS side.
+    const AUDIENCES: u32 = 4;
+    const AUDIENCE: u32 = 8;
+    // 16 is the scopes' bit, as for the audiences.
+    const SCOPES: u32 = 16;
+    const CLIENT_ID: u32 = 32;
+    const KEY_THUMBPRINT: u32 = 64;
+}
+
 /// Slots of tokens whose objects a verifier keeps on the JS side (a power of two).
 const SLOTS: usize = 256;
 
-/// `deliver(...)`'s arguments: the slot, then the record's fields in the order of
-/// [`VerifiedToken`] (times as numbers).
+/// `deliver(...)`'s arguments: the slot, the [`Same`] bits, then the record's fields in the
+/// order of [`VerifiedToken`] (times as numbers).
 type DeliverArgs = FnArgs<(
     i32,
+    u32,
     Option<String>,
     Option<String>,
     &'static str,
@@ -146,12 +179,26 @@ struct Slot {
     kept: Option<Box<str>>,
 }
 
+/// The values last passed to `deliver` for the members [`Same`] names, as the JS side holds
+/// them (`None`: nothing passed yet, or unknown after a failed call).
+#[derive(Default)]
+struct Sent {
+    header: Option<Map<String, Value>>,
+    issuer: Option<String>,
+    audiences: Option<Vec<String>>,
+    audience: Option<String>,
+    scopes: Option<Vec<String>>,
+    client_id: Option<String>,
+    key_thumbprint: Option<String>,
+}
+
 /// One verifier's way of turning verified tokens into JS objects.
 pub(crate) struct Delivery {
     deliver: Deliver,
     /// By slot: a token is kept on the JS side only when it comes a second time, so unique
     /// tokens cost no more than their fingerprint.
     slots: RefCell<Vec<Slot>>,
+    sent: RefCell<Sent>,
 }
 
 impl Delivery {
@@ -161,80 +208,145 @@ impl Delivery {
         Ok(Delivery {
             deliver: make.call(SLOTS as u32)?.create_ref()?,
             slots: RefCell::new((0..SLOTS).map(|_| Slot::default()).collect()),
+            sent: RefCell::new(Sent::default()),
         })
     }
 
-    /// The JS object for `record`, the verdict on `token`.
+    /// The JS object for `verified`, the verdict on `token`.
     pub(crate) fn object(
         &self,
         env: &Env,
         token: &str,
-        record: impl FnOnce() -> VerifiedTokenRecord,
+        verified: &mcp_bearer::VerifiedToken,
     ) -> napi::Result<Unknown<'static>> {
         let deliver = self.deliver.borrow_back(env)?;
         let print = fingerprint(token);
         let index = slot_of(print);
-        let mut slots = self.slots.borrow_mut();
-        let Some(slot) = slots.get_mut(index) else {
-            return deliver.call(arguments(-1, record()));
+        // No borrow is held across the call into JS.
+        let slot = {
+            let mut slots = self.slots.borrow_mut();
+            match slots.get_mut(index) {
+                None => -1,
+                Some(slot) if slot.kept.as_deref() == Some(token) => {
+                    return deliver.call(kept(index as i32));
+                }
+                Some(slot) if slot.print == print => {
+                    // Seen a second time: keep it.
+                    slot.kept = Some(token.into());
+                    index as i32
+                }
+                Some(slot) => {
+                    *slot = Slot { print, kept: None };
+                    -1
+                }
+            }
         };
-        if slot.kept.as_deref() == Some(token) {
-            return deliver.call(kept(index as i32));
+        let args = self.arguments(slot, verified);
+        let object = deliver.call(args);
+        if object.is_err() {
+            // What the JS side holds is unknown now: pass everything next time.
+            *self.sent.borrow_mut() = Sent::default();
         }
-        if slot.print == print {
-            // Seen a second time: keep it.
-            slot.kept = Some(token.into());
-            return deliver.call(arguments(index as i32, record()));
-        }
-        *slot = Slot { print, kept: None };
-        deliver.call(arguments(-1, record()))
+        object
+    }
+
+    /// `deliver`'s arguments for `verified`, leaving out what [`Sent`] says the JS side has.
+    fn arguments(&self, slot: i32, verified: &mcp_bearer::VerifiedToken) -> DeliverArgs {
+        let mut sent = self.sent.borrow_mut();
+        let mut same = 0;
+        let header = verified.header().and_then(|h| {
+            if sent.header.as_ref() == Some(&h.raw) {
+                same |= Same::HEADER;
+                return None;
+            }
+            sent.header = Some(h.raw.clone());
+            serde_json::to_string(&h.raw).ok()
+        });
+        let issuer = changed(&mut sent.issuer, verified.issuer(), Same::ISSUER, &mut same);
+        let audiences = changed_list(
+            &mut sent.audiences,
+            verified.audiences(),
+            Same::AUDIENCES,
+            &mut same,
+        );
+        let audience = changed(
+            &mut sent.audience,
+            verified.audience(),
+            Same::AUDIENCE,
+            &mut same,
+        );
+        let scopes = changed_list(&mut sent.scopes, verified.scopes(), Same::SCOPES, &mut same);
+        let client_id = changed(
+            &mut sent.client_id,
+            verified.client_id(),
+            Same::CLIENT_ID,
+            &mut same,
+        );
+        let thumbprint = Some(verified.key_thumbprint()).filter(|t| !t.is_empty());
+        let key_thumbprint = changed(
+            &mut sent.key_thumbprint,
+            thumbprint,
+            Same::KEY_THUMBPRINT,
+            &mut same,
+        );
+        let secs = |t: Option<u64>| t.map(|t| t as f64);
+        (
+            slot,
+            same,
+            Some(verified.claims_json().to_owned()),
+            header,
+            source_name(verified.source()),
+            verified.subject().map(str::to_owned),
+            issuer,
+            audiences,
+            audience,
+            scopes,
+            client_id,
+            verified.token_id().map(str::to_owned),
+            secs(verified.expires_at()),
+            secs(verified.not_before()),
+            secs(verified.issued_at()),
+            key_thumbprint,
+        )
+            .into()
     }
 }
 
-/// `deliver`'s arguments for `record`.
-fn arguments(slot: i32, record: VerifiedTokenRecord) -> DeliverArgs {
-    // Destructured without `..`: a field added to the record fails this build until mapped.
-    let VerifiedTokenRecord {
-        source,
-        claims_json,
-        header_json,
-        subject,
-        issuer,
-        audiences,
-        audience,
-        scopes,
-        client_id,
-        token_id,
-        expires_at,
-        not_before,
-        issued_at,
-        key_thumbprint,
-    } = record;
-    let secs = |t: Option<u64>| t.map(|t| t as f64);
-    (
-        slot,
-        Some(claims_json),
-        header_json,
-        source_name(source),
-        subject,
-        issuer,
-        Some(audiences),
-        audience,
-        Some(scopes),
-        client_id,
-        token_id,
-        secs(expires_at),
-        secs(not_before),
-        secs(issued_at),
-        key_thumbprint,
-    )
-        .into()
+/// `value` to pass, or `None` with `bit` set in `same` when it is what `last` says was passed.
+fn changed(
+    last: &mut Option<String>,
+    value: Option<&str>,
+    bit: u32,
+    same: &mut u32,
+) -> Option<String> {
+    let value = value?;
+    if last.as_deref() == Some(value) {
+        *same |= bit;
+        return None;
+    }
+    *last = Some(value.to_owned());
+    Some(value.to_owned())
+}
+
+/// [`changed`] for a list, which is always present.
+fn changed_list(
+    last: &mut Option<Vec<String>>,
+    value: &[String],
+    bit: u32,
+    same: &mut u32,
+) -> Option<Vec<String>> {
+    if last.as_deref() == Some(value) {
+        *same |= bit;
+        return None;
+    }
+    *last = Some(value.to_vec());
+    Some(value.to_vec())
 }
 
 /// `deliver`'s arguments that ask for a copy of what slot `slot` keeps.
 fn kept(slot: i32) -> DeliverArgs {
     (
-        slot, None, None, "", None, None, None, None, None, None, None, None, None, None, None,
+        slot, 0, None, None, "", None, None, None, None, None, None, None, None, None, None, None,
     )
         .into()
 }
@@ -266,6 +378,47 @@ fn slot_of(print: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mcp_bearer::VerifiedTokenRecord;
+
+    /// Every field of the core's record is a member `deliver` builds. Destructured without
+    /// `..`: a field added to the record fails this build until it is delivered (and named
+    /// here and in [`VerifiedToken`]).
+    #[test]
+    fn every_field_of_the_record_is_delivered() {
+        let VerifiedTokenRecord {
+            source: _,
+            claims_json: _,
+            header_json: _,
+            subject: _,
+            issuer: _,
+            audiences: _,
+            audience: _,
+            scopes: _,
+            client_id: _,
+            token_id: _,
+            expires_at: _,
+            not_before: _,
+            issued_at: _,
+            key_thumbprint: _,
+        } = serde_json::from_str(r#"{"source":"jwt","claims_json":"{}","header_json":null,"subject":null,"issuer":null,"audiences":[],"audience":null,"scopes":[],"client_id":null,"token_id":null,"expires_at":null,"not_before":null,"issued_at":null,"key_thumbprint":null}"#).unwrap();
+        assert!(DELIVER_JS.contains("const o = { source, claims: parse(claims) }"));
+        for member in [
+            "header",
+            "subject",
+            "issuer",
+            "audiences",
+            "audience",
+            "scopes",
+            "clientId",
+            "tokenId",
+            "expiresAt",
+            "notBefore",
+            "issuedAt",
+            "keyThumbprint",
+        ] {
+            assert!(DELIVER_JS.contains(&format!("o.{member} = ")), "{member}");
+        }
+    }
 
     /// `source` has the name serde gives it (the record's JSON, and index.d.ts).
     #[test]

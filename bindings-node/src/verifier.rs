@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use mcp_bearer::clock::{Clock, ManualClock, SystemClock};
-use mcp_bearer::{ErrorKind, KeySource, VerifiedTokenRecord, VerifierConfig};
+use mcp_bearer::{ErrorKind, KeySource, VerifierConfig};
 use napi::bindgen_prelude::{AsyncTask, PromiseRaw, Unknown};
 use napi::{Env, JsValue, Task, UnknownRef};
 use napi_derive::napi;
@@ -126,10 +126,7 @@ impl Verifier {
     #[napi(ts_return_type = "VerifiedToken")]
     pub fn verify_sync(&self, env: Env, token: String) -> napi::Result<Unknown<'static>> {
         guard(|| match self.shared.verifier.verify(&token) {
-            Ok(verified) => self
-                .shared
-                .delivery
-                .object(&env, &token, || verified.to_record()),
+            Ok(verified) => self.shared.delivery.object(&env, &token, &verified),
             Err(error) => Err(to_napi(&env, &error)),
         })
     }
@@ -247,9 +244,7 @@ fn settle(
     };
     match verdict {
         Ok(Some(verified)) => {
-            let object = shared
-                .delivery
-                .object(env, &token, || verified.to_record())?;
+            let object = shared.delivery.object(env, &token, &verified)?;
             PromiseRaw::resolve(env, object)
         }
         Err(error) => PromiseRaw::reject(env, to_js_object(env, &error)?),
@@ -377,12 +372,12 @@ pub(crate) struct VerifyAlone {
 }
 
 impl Task for VerifyAlone {
-    type Output = Option<VerifiedTokenRecord>;
+    type Output = Option<mcp_bearer::VerifiedToken>;
     type JsValue = Unknown<'static>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         guard(|| match self.verifier.verify(&self.token) {
-            Ok(verified) => Ok(Some(verified.to_record())),
+            Ok(verified) => Ok(Some(verified)),
             Err(error) => {
                 self.outcome = Some(error);
                 Ok(None)
@@ -393,7 +388,7 @@ impl Task for VerifyAlone {
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Unknown<'static>> {
         match (output, self.outcome.take()) {
             // A rare path (a token no shared fetch settled): a delivery of its own.
-            (Some(record), _) => Delivery::new(&env)?.object(&env, &self.token, || record),
+            (Some(verified), _) => Delivery::new(&env)?.object(&env, &self.token, &verified),
             (None, Some(error)) => Err(to_napi(&env, &error)),
             (None, None) => Err(panicked()),
         }

@@ -75,6 +75,57 @@ test('the verdict stays the core\'s: a remembered token whose key leaves the set
   await assert.rejects(v.verify(token), (e) => e.code === 'ERR_JWKS_NO_MATCHING_KEY')
 })
 
+test('each object has its own token\'s members when the header, issuer, audience, scopes, client or key change between tokens', async () => {
+  // A verifier passes a member's value into JavaScript once and then only says "the same";
+  // every combination of same and changed, in both directions, must still give each token
+  // exactly its own members, and mutating one object must not reach the next.
+  const k1 = es256Key('k1')
+  const k2 = es256Key('k2')
+  const I2 = 'https://other.example.com/'
+  const A2 = 'https://mcp.example.com/other'
+  const v = new Verifier({ jwks: { keys: [k1.jwk, k2.jwk] }, issuers: [ISSUER, I2], audiences: [AUDIENCE, A2], tokenCacheEntries: 0 })
+  const variants = [
+    [k1, {}, {}],
+    [k1, {}, {}],
+    [k2, { iss: I2 }, {}],
+    [k2, { iss: I2, aud: [A2, 'https://x.example.com/'], scope: 'admin' }, { typ: 'at+jwt' }],
+    [k1, { scope: undefined, client_id: 'app' }, {}],
+    [k1, { scope: undefined, scp: ['a', 'b'], azp: 'web' }, {}],
+    [k1, { sub: undefined, iss: undefined }, {}],
+    [k2, { iss: I2, client_id: 'app' }, { typ: 'at+jwt' }],
+    [k1, { aud: A2, client_id: 'app', jti: 'j' }, {}],
+    [k1, {}, {}],
+  ]
+  const v2 = new Verifier({ jwks: { keys: [k1.jwk, k2.jwk] }, audiences: [AUDIENCE, A2], dangerousAcceptAnyIssuer: true, tokenCacheEntries: 0 })
+  const thumbprints = new Map()
+  for (let round = 0; round < 3; round++) {
+    for (const [i, [key, claims, header]] of variants.entries()) {
+      const token = sign(key, { ...claims, n: `${round}-${i}` }, header)
+      const body = JSON.parse(Buffer.from(token.split('.')[1], 'base64url'))
+      const verifier = body.iss === undefined ? v2 : v
+      const got = (round + i) % 2 ? await verifier.verify(token) : verifier.verifySync(token)
+      assert.deepEqual(got.claims, body)
+      assert.deepEqual(got.header, JSON.parse(Buffer.from(token.split('.')[0], 'base64url')))
+      assert.equal(got.issuer, body.iss)
+      assert.equal('issuer' in got, body.iss !== undefined)
+      assert.equal(got.subject, body.sub)
+      assert.deepEqual(got.audiences, [body.aud].flat())
+      assert.equal(got.audience, [body.aud].flat()[0])
+      assert.deepEqual(got.scopes, body.scope ? body.scope.split(' ') : body.scp ?? [])
+      assert.equal(got.clientId, body.client_id ?? body.azp)
+      assert.equal('clientId' in got, (body.client_id ?? body.azp) !== undefined)
+      assert.equal(got.tokenId, body.jti)
+      if (!thumbprints.has(key.kid)) thumbprints.set(key.kid, got.keyThumbprint)
+      assert.equal(got.keyThumbprint, thumbprints.get(key.kid))
+      // What this caller does to its object stays with it.
+      got.header.kid = 'changed'
+      got.audiences.push('changed')
+      got.scopes.push('changed')
+    }
+  }
+  assert.notEqual(thumbprints.get('k1'), thumbprints.get('k2'))
+})
+
 test('the objects have exactly the members index.d.ts declares for VerifiedToken', () => {
   const dts = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'index.d.ts'), 'utf8')
   const body = dts.slice(dts.indexOf('export interface VerifiedToken {'))

@@ -1,5 +1,5 @@
 //! The registered claims a verifier reads (RFC 7519 §4.1, plus `scope`/`scp`/`client_id`/
-//! `azp`), extracted either from a borrowed, typed view of the payload (the fast path) or from
+//! `azp`, and `jti` for the verified token's id), extracted either from a borrowed, typed view of the payload (the fast path) or from
 //! the fully parsed claims map (every other case).
 //!
 //! Both extractions give the same values for the same payload; the typed view simply refuses
@@ -28,6 +28,8 @@ pub(crate) struct Extracted {
     pub(crate) scopes: Vec<String>,
     /// `client_id`, else `azp`.
     pub(crate) client_id: Result<Option<String>>,
+    /// `jti` when it is a string (another type is kept in the claims, not refused).
+    pub(crate) jti: Option<String>,
 }
 
 impl Extracted {
@@ -57,6 +59,7 @@ impl Extracted {
             iat: numeric_claim(claims, "iat"),
             scopes: scopes_of(claims),
             client_id: client_id.and_then(|c| Ok(c.or(azp?))),
+            jti: claims.get("jti").and_then(Value::as_str).map(str::to_owned),
         }
     }
 }
@@ -81,6 +84,7 @@ pub(crate) struct RegisteredClaims<'a> {
     scp: Option<Strs<'a>>,
     client_id: Option<&'a str>,
     azp: Option<&'a str>,
+    jti: Option<&'a str>,
 }
 
 /// The member names the view reads; every other name is [`Field::Other`].
@@ -95,6 +99,7 @@ enum Field {
     Scp,
     ClientId,
     Azp,
+    Jti,
     Other,
 }
 
@@ -119,6 +124,7 @@ impl<'de> Deserialize<'de> for Field {
                     "scp" => Field::Scp,
                     "client_id" => Field::ClientId,
                     "azp" => Field::Azp,
+                    "jti" => Field::Jti,
                     _ => Field::Other,
                 })
             }
@@ -165,6 +171,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RegisteredClaims<'a> {
                         Field::Scp => once(&mut map, &mut c.scp, "scp")?,
                         Field::ClientId => once(&mut map, &mut c.client_id, "client_id")?,
                         Field::Azp => once(&mut map, &mut c.azp, "azp")?,
+                        Field::Jti => once(&mut map, &mut c.jti, "jti")?,
                         Field::Other => map.next_value::<Checked>().map(|_| ())?,
                     }
                 }
@@ -258,6 +265,7 @@ impl RegisteredClaims<'_> {
             iat: Ok(self.iat),
             scopes,
             client_id: Ok(self.client_id.or(self.azp).map(str::to_owned)),
+            jti: self.jti.map(str::to_owned),
         }
     }
 }
@@ -361,7 +369,7 @@ mod tests {
     fn both_extractions_agree() {
         let payloads = [
             r#"{"iss":"https://i","sub":"s","aud":["a","b"],"exp":2000000000,"nbf":1.5,"iat":1,"scope":"a b  a","scp":["c","a"],"azp":"z","x":{"y":[1,null]}}"#,
-            r#"{"aud":"one","exp":1e9,"client_id":"c","azp":"z","scp":"p q"}"#,
+            r#"{"aud":"one","exp":1e9,"client_id":"c","azp":"z","scp":"p q","jti":"j-1"}"#,
             r#"{}"#,
         ];
         for p in payloads {
@@ -378,6 +386,7 @@ mod tests {
             assert_eq!(a.iat.unwrap(), b.iat.unwrap(), "{p}");
             assert_eq!(a.scopes, b.scopes, "{p}");
             assert_eq!(a.client_id.unwrap(), b.client_id.unwrap(), "{p}");
+            assert_eq!(a.jti, b.jti, "{p}");
         }
     }
 
@@ -392,6 +401,9 @@ mod tests {
             r#"{"aud":["a",1]}"#,
             r#"{"scope":["a"]}"#,
             r#"{"client_id":7}"#,
+            // `jti` of another type is no error: the map path leaves the token id out.
+            r#"{"jti":7}"#,
+            r#"{"jti":"a","jti":"b"}"#,
             r#"[1]"#,
         ] {
             assert!(

@@ -98,6 +98,7 @@ pub(super) fn check_claims(
         issued_at,
         scopes,
         client_id,
+        token_id: extracted.jti,
         key_thumbprint,
     })
 }

@@ -41,6 +41,9 @@ pub(crate) struct TokenData {
     pub(super) issued_at: Option<f64>,
     pub(super) scopes: Vec<String>,
     pub(super) client_id: Option<String>,
+    /// `jti`, when a string: read with the registered claims, so that asking for it does
+    /// not parse the whole payload.
+    pub(super) token_id: Option<String>,
     pub(super) key_thumbprint: String,
 }
 
@@ -82,10 +85,11 @@ impl VerifiedToken {
         VerifiedToken(Arc::new(TokenData {
             source,
             header: None,
-            payload_json: Value::Object(claims.clone()).to_string(),
+            payload_json: serde_json::to_string(&claims).unwrap_or_default(),
             issuer: text("iss"),
             subject: text("sub"),
             client_id: text("client_id").or_else(|| text("azp")),
+            token_id: text("jti"),
             not_before: number("nbf"),
             issued_at: number("iat"),
             key_thumbprint: String::new(),
@@ -171,7 +175,7 @@ impl VerifiedToken {
 
     /// `jti`.
     pub fn token_id(&self) -> Option<&str> {
-        self.claims().get("jti").and_then(Value::as_str)
+        self.0.token_id.as_deref()
     }
 
     /// The RFC 7638 thumbprint of the key that verified the signature (empty for an opaque
@@ -207,14 +211,14 @@ impl VerifiedToken {
             header_json: d
                 .header
                 .as_ref()
-                .map(|h| Value::Object(h.raw.clone()).to_string()),
+                .and_then(|h| serde_json::to_string(&h.raw).ok()),
             subject: d.subject.clone(),
             issuer: d.issuer.clone(),
             audiences: d.audiences.clone(),
             audience: d.audience.clone(),
             scopes: d.scopes.clone(),
             client_id: d.client_id.clone(),
-            token_id: self.token_id().map(str::to_owned),
+            token_id: d.token_id.clone(),
             expires_at: self.expires_at(),
             not_before: self.not_before(),
             issued_at: self.issued_at(),
