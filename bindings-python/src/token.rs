@@ -1,9 +1,13 @@
 //! `VerifiedToken`: the core's verified token for Python, its fields read on demand.
 
 use mcp_bearer::VerifiedTokenRecord;
+use std::fmt;
+
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 /// A verified token. Its attributes are the fields of the core's `VerifiedTokenRecord`:
@@ -64,10 +68,138 @@ fn map_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'
     Ok(dict)
 }
 
-fn header_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    // The core produced this text from a parsed object: it parses.
-    let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    value_to_py(py, &value)
+/// The JSON text `text` as the object `json.loads` would make, built while parsing (no
+/// intermediate `serde_json::Value`). The core produced or accepted this text with the same
+/// parser, so it parses; if it did not, the error says so rather than guessing.
+pub(crate) fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = PySeed(py)
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| {
+            pyo3::exceptions::PyValueError::new_err(format!("mcp-bearer: claims not JSON: {e}"))
+        })?;
+    Ok(value)
+}
+
+/// Builds Python objects from serde's events: dict, list, str, int, float, bool, None.
+#[derive(Clone, Copy)]
+struct PySeed<'py>(Python<'py>);
+
+impl<'de, 'py> DeserializeSeed<'de> for PySeed<'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// A Python error as serde's.
+fn de_error<E: de::Error>(error: PyErr) -> E {
+    E::custom(error)
+}
+
+impl<'de, 'py> Visitor<'de> for PySeed<'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(PyBool::new(self.0, v).to_owned().into_any())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(match v.into_pyobject(self.0) {
+            Ok(int) => int.into_any(),
+            Err(never) => match never {},
+        })
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(match v.into_pyobject(self.0) {
+            Ok(int) => int.into_any(),
+            Err(never) => match never {},
+        })
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(PyFloat::new(self.0, v).into_any())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(PyString::new(self.0, v).into_any())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.0.None().into_bound(self.0))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let list = PyList::empty(self.0);
+        while let Some(item) = seq.next_element_seed(self)? {
+            list.append(item).map_err(de_error)?;
+        }
+        Ok(list.into_any())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let dict = PyDict::new(self.0);
+        while let Some(name) = map.next_key_seed(KeySeed(self.0))? {
+            let value = map.next_value_seed(self)?;
+            // A repeated name keeps its last value, as `json.loads` and the core's map do.
+            dict.set_item(name, value).map_err(de_error)?;
+        }
+        Ok(dict.into_any())
+    }
+}
+
+/// A member name: the registered claim names (and the header's) as interned strings, which
+/// Python then need not create for every token; any other name as a new string.
+#[derive(Clone, Copy)]
+struct KeySeed<'py>(Python<'py>);
+
+impl<'de, 'py> DeserializeSeed<'de> for KeySeed<'py> {
+    type Value = Bound<'py, PyString>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for KeySeed<'py> {
+    type Value = Bound<'py, PyString>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let py = self.0;
+        let known = match v {
+            "iss" => intern!(py, "iss"),
+            "sub" => intern!(py, "sub"),
+            "aud" => intern!(py, "aud"),
+            "exp" => intern!(py, "exp"),
+            "nbf" => intern!(py, "nbf"),
+            "iat" => intern!(py, "iat"),
+            "jti" => intern!(py, "jti"),
+            "scope" => intern!(py, "scope"),
+            "scp" => intern!(py, "scp"),
+            "client_id" => intern!(py, "client_id"),
+            "azp" => intern!(py, "azp"),
+            "alg" => intern!(py, "alg"),
+            "kid" => intern!(py, "kid"),
+            "typ" => intern!(py, "typ"),
+            _ => return Ok(PyString::new(py, v)),
+        };
+        Ok(known.clone())
+    }
 }
 
 #[pymethods]
@@ -87,7 +219,7 @@ impl VerifiedToken {
     fn claims(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.claims
             .get_or_try_init(py, || {
-                map_to_py(py, self.inner.claims()).map(|d| d.into_any().unbind())
+                json_to_py(py, self.inner.claims_json()).map(Bound::unbind)
             })
             .map(|c| c.clone_ref(py))
     }
@@ -95,8 +227,8 @@ impl VerifiedToken {
     /// The protected header as a dict, for a JWT; `None` otherwise.
     #[getter]
     fn header<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        match self.inner.to_record().header_json {
-            Some(text) => header_to_py(py, &text).map(Some),
+        match self.inner.header() {
+            Some(header) => map_to_py(py, &header.raw).map(|d| Some(d.into_any())),
             None => Ok(None),
         }
     }
@@ -191,7 +323,7 @@ impl VerifiedToken {
         out.set_item("source", self.source())?;
         out.set_item("claims", self.claims(py)?)?;
         let header = match header_json {
-            Some(text) => Some(header_to_py(py, &text)?),
+            Some(text) => Some(json_to_py(py, &text)?),
             None => None,
         };
         out.set_item("header", header)?;

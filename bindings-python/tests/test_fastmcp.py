@@ -258,3 +258,73 @@ async def test_a_subclass_validate_issuer_decides_the_issuer(issuer: Issuer) -> 
         verifier_options={"fetch": {"ignore_proxy_env": True}},
     )
     assert await plain.verify_token(issuer.mint(sub="alice", aud=issuer.resource)) is None
+
+
+def _hs256(claims: dict[str, Any]) -> tuple[str, str]:
+    import jwt as pyjwt
+
+    secret = "a shared secret of at least 32 bytes, for HS256"
+    body = {"iss": "https://i.example.com/", "sub": "erin", "exp": int(time.time()) + 60, **claims}
+    return secret, pyjwt.encode(body, secret, algorithm="HS256")
+
+
+@pytest.mark.anyio
+async def test_the_access_token_is_the_one_validation_makes() -> None:
+    """The drop-in builds FastMCP's AccessToken without validating the core's typed values
+    again: it must be the object FastMCP's own verifier gives for the same token (but for
+    `resource`, and `subject` in 2.x, which FastMCP leaves out), equal to a validated copy, with the same set
+    fields, and behave as a validated one when changed."""
+    import mcp_bearer.fastmcp as dropin
+
+    assert dropin._BASE is not None, "the pinned FastMCP's AccessToken is built without a second validation"
+    secret, token = _hs256({"aud": "https://mcp.example.com/", "scp": ["a", "b"], "client_id": "app", "n": {"x": [1, 2.5, None, True]}})
+    ours = await JWTVerifier(public_key=secret, algorithm="HS256", issuer="https://i.example.com/", audience="https://mcp.example.com/").verify_token(token)
+    theirs = await FastMCPJWTVerifier(public_key=secret, algorithm="HS256", issuer="https://i.example.com/", audience="https://mcp.example.com/").verify_token(token)
+    assert ours is not None and theirs is not None
+    assert type(ours) is AccessToken
+    mine = ours.model_dump()
+    if "resource" in AccessToken.model_fields:
+        assert mine.pop("resource") == "https://mcp.example.com/"
+    them = theirs.model_dump()
+    them.pop("resource", None)
+    if "subject" in AccessToken.model_fields:
+        # FastMCP 2.x leaves `subject` out; ours always fills it.
+        assert mine.pop("subject") == "erin" and them.pop("subject") in ("erin", None)
+    assert mine == them
+    assert list(ours.model_dump()) == list(AccessToken.model_fields), "field order"
+    validated = AccessToken(**ours.model_dump(exclude_unset=True))
+    assert ours == validated
+    assert repr(ours) == repr(validated)
+    assert ours.model_fields_set == validated.model_fields_set
+    # The scopes are a list of their own, not the claims' `scp`.
+    assert ours.scopes == ["a", "b"] and ours.scopes is not ours.claims["scp"]
+    ours.scopes.append("c")
+    assert ours.claims["scp"] == ["a", "b"]
+    # Changing one object changes neither the next nor its set fields' record.
+    ours.client_id = "other"
+    again = await JWTVerifier(public_key=secret, algorithm="HS256").verify_token(token)
+    assert again is not None and again.client_id == "app" and again.scopes == ["a", "b"]
+    assert "original_client_id" not in again.model_fields_set
+
+
+@pytest.mark.anyio
+async def test_scopes_the_model_refuses_give_none_as_fastmcp_does() -> None:
+    """A subclass's `_extract_scopes` answering something other than a list of strings goes
+    through pydantic's validation: converted where pydantic converts, else refused with None
+    (FastMCP's own verifier catches the ValidationError the same way), never raised."""
+
+    class Odd(JWTVerifier):
+        answer: Any = None
+
+        def _extract_scopes(self, claims: dict[str, Any]) -> Any:
+            return self.answer
+
+    secret, token = _hs256({})
+    auth = Odd(public_key=secret, algorithm="HS256")
+    auth.answer = ("a", "b")
+    access = await auth.verify_token(token)
+    assert access is not None and access.scopes == ["a", "b"]
+    auth.answer = ["a", 7]
+    assert await auth.verify_token(token) is None
+    auth.answer = [{"not": "a scope"}]
+    assert await auth.verify_token(token) is None

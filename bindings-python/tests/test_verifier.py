@@ -241,3 +241,36 @@ def test_prefetch_errors_are_keyset_unavailable(k1) -> None:  # type: ignore[no-
     with pytest.raises(mcp_bearer.KeySetUnavailable) as caught:
         verifier.prefetch()
     assert caught.value.http_status == 503
+
+
+def test_claims_are_what_json_loads_makes() -> None:
+    """`VerifiedToken.claims` is built while the payload is parsed: it must equal
+    `json.loads` of the payload for every kind of JSON value, escapes and repeated names
+    included."""
+    import base64
+    import hmac
+    import json as json_module
+
+    secret = b"a shared secret of at least 32 bytes, for HS256"
+    payloads = [
+        '{"exp": 4000000000, "sub": "a", "n": {"list": [1, -2, 2.5, 1e300, true, false, null, [], {}], "s": "\\u00e9\\ud83d\\ude00\\n\\"q\\""}}',
+        '{"exp": 4000000000, "big": 18446744073709551615, "neg": -9223372036854775808, "f": 0.1, "e": 5e-324}',
+        '{"exp": 4000000000, "x": 1, "x": "second", "\\u0069ss": "escaped name", "d": {"k": 1, "k": 2}}',
+        '{"exp": 4000000000, "aud": ["a", "b"], "scp": ["r", "w"], "jti": "j", "client_id": "c", "nbf": 1, "iat": 1}',
+    ]
+    header = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
+    verifier = mcp_bearer.Verifier(
+        shared_secret_b64u=base64.urlsafe_b64encode(secret).rstrip(b"=").decode(),
+        algorithms=["HS256"],
+        dangerous_accept_any_issuer=True,
+        dangerous_accept_any_audience=True,
+    )
+    for text in payloads:
+        body = base64.urlsafe_b64encode(text.encode()).rstrip(b"=")
+        signature = hmac.new(secret, header + b"." + body, "sha256").digest()
+        token = b".".join([header, body, base64.urlsafe_b64encode(signature).rstrip(b"=")]).decode()
+        claims = verifier.verify(token).claims
+        expected = json_module.loads(text)
+        assert claims == expected, text
+        assert [type(v) for v in claims.values()] == [type(v) for v in expected.values()], text
+        assert list(claims) == list(expected), text

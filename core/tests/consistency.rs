@@ -48,6 +48,7 @@ enum Verdict {
         subject: Option<String>,
         scopes: Vec<String>,
         client_id: Option<String>,
+        token_id: Option<String>,
         expires_at: Option<u64>,
     },
     Invalid {
@@ -64,6 +65,7 @@ fn verdict(r: Result<mcp_bearer::VerifiedToken, mcp_bearer::Error>) -> Verdict {
             subject: t.subject().map(str::to_owned),
             scopes: t.scopes().to_vec(),
             client_id: t.client_id().map(str::to_owned),
+            token_id: t.token_id().map(str::to_owned),
             expires_at: t.expires_at(),
         },
         Err(e) => Verdict::Invalid {
@@ -95,8 +97,17 @@ fn check_all_paths(payload: &str) -> Verdict {
     let parsed: Result<Map<String, Value>, _> = serde_json::from_str(payload);
 
     match (&parsed, &v_fast) {
-        (Ok(map), Verdict::Valid { claims, .. }) => {
+        (
+            Ok(map),
+            Verdict::Valid {
+                claims, token_id, ..
+            },
+        ) => {
             assert_eq!(claims, map, "claims() is not the payload: {payload}");
+            // The token id is read with the registered claims, not from the map: it must
+            // still be the map's `jti` when that is a string, and nothing otherwise.
+            let jti = map.get("jti").and_then(Value::as_str);
+            assert_eq!(token_id.as_deref(), jti, "token_id() is not jti: {payload}");
         }
         (Err(_), Verdict::Invalid { code, .. }) => {
             assert_eq!(*code, "ERR_JWT_INVALID", "{payload}");
@@ -206,6 +217,27 @@ fn registered_claims_escaped_or_duplicated_are_read_as_the_map_reads_them() {
 }
 
 #[test]
+fn the_token_id_is_jti_when_a_string_on_every_path() {
+    for (member, id) in [
+        (r#""jti":"id-1""#, Some("id-1")),
+        (r#""jti":"""#, Some("")),
+        (r#""jti":"id""#, Some("id")),
+        (r#""jti":"escaped-name""#, Some("escaped-name")),
+        (r#""jti":"a","jti":"b""#, Some("b")),
+        (r#""jti":7"#, None),
+        (r#""jti":null"#, None),
+        (r#""jti":["a"]"#, None),
+        (r#""x":1"#, None),
+    ] {
+        let payload = with_member(member);
+        let Verdict::Valid { token_id, .. } = check_all_paths(&payload) else {
+            panic!("valid: {payload}");
+        };
+        assert_eq!(token_id.as_deref(), id, "{payload}");
+    }
+}
+
+#[test]
 fn a_missing_required_claim_names_itself() {
     let token = token(&with_member(r#""roles":["a"]"#));
     let err = verifier(&["tenant_id"], 0).verify(&token).unwrap_err();
@@ -302,6 +334,8 @@ fn claim_name() -> impl Strategy<Value = String> {
         Just("azp".to_owned()),
         Just("sub".to_owned()),
         Just(r"\u0073ub".to_owned()),
+        Just("jti".to_owned()),
+        Just(r"\u006ati".to_owned()),
         Just(r"\ud800".to_owned()),
         "[a-z_]{1,6}",
     ]
