@@ -7,6 +7,7 @@
 //! ([`errors`]) onto exception classes written in Python, and every call that may take time
 //! releases the GIL. The command line is the CLI crate's [`mcp_bearer_cli::run`].
 
+mod clients;
 mod config;
 mod errors;
 mod oauth;
@@ -17,6 +18,7 @@ mod verifier;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+pub use clients::{ClientMetadataResolver, ProxyClient};
 pub use errors::NativeError;
 pub use oauth::ProxyStateKey;
 pub use token::VerifiedToken;
@@ -89,5 +91,13 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(proxy::authorization_url, module)?)?;
     module.add_function(wrap_pyfunction!(proxy::token_request, module)?)?;
     module.add_function(wrap_pyfunction!(proxy::parse_token_response, module)?)?;
+    module.add_class::<ClientMetadataResolver>()?;
+    module.add_class::<ProxyClient>()?;
+    module.add_function(wrap_pyfunction!(clients::register_client, module)?)?;
+    module.add_function(wrap_pyfunction!(clients::register_sealed_client, module)?)?;
+    module.add_function(wrap_pyfunction!(
+        clients::check_authorization_response_issuer,
+        module
+    )?)?;
     Ok(())
 }

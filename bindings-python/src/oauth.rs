@@ -31,7 +31,7 @@ fn invalid(message: impl Into<String>) -> mcp_bearer::Error {
 }
 
 /// `value` as a Python object (through `json.loads`).
-fn to_py<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn to_py<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
     let text = py_result(
         py,
         serde_json::to_string(value).map_err(|_| invalid("could not serialize the result")),
@@ -78,7 +78,7 @@ fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-fn time_or_now(now: Option<f64>) -> mcp_bearer::Result<u64> {
+pub(crate) fn time_or_now(now: Option<f64>) -> mcp_bearer::Result<u64> {
     match now {
         None => Ok(now_secs()),
         Some(t) if t.is_finite() && t >= 0.0 => Ok(t as u64),
@@ -310,7 +310,7 @@ pub(crate) fn redirect_uri_matches(registered: &str, requested: &str) -> bool {
 /// upstream PKCE verifier and nonce are derived from it, so nothing is stored).
 #[pyclass(module = "mcp_bearer._native", frozen)]
 pub struct ProxyStateKey {
-    key: StateKey,
+    pub(crate) key: StateKey,
 }
 
 #[pymethods]

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import threading
 from typing import Any
 
 from mcp_bearer import exceptions
 from mcp_bearer._native import (
+    ProxyClient,
     ProxyStateKey,
     VerifiedToken,
     all_errors,
@@ -24,6 +26,7 @@ from mcp_bearer._native import (
     authorization_url,
     authorization_server_metadata_url,
     bearer_token,
+    check_authorization_response_issuer,
     check_redirect_uri,
     parse_token_response,
     pkce_challenge,
@@ -34,10 +37,13 @@ from mcp_bearer._native import (
     random_nonce,
     random_state,
     redirect_uri_matches,
+    register_client,
+    register_sealed_client,
     token_request,
     user_info,
     www_authenticate,
 )
+from mcp_bearer._native import ClientMetadataResolver as _NativeClientMetadataResolver
 from mcp_bearer._native import Verifier as _NativeVerifier
 from mcp_bearer.exceptions import (
     BearerMissing,
@@ -79,6 +85,12 @@ __all__ = [
     "authorization_url",
     "token_request",
     "parse_token_response",
+    "register_client",
+    "register_sealed_client",
+    "ClientMetadataResolver",
+    "ProxyClient",
+    "aidentify_client",
+    "check_authorization_response_issuer",
     "MCPBearerError",
     "InvalidToken",
     "TokenExpired",
@@ -188,3 +200,34 @@ class Verifier(_NativeVerifier):
             self.refresh_keys_if_due()
         except MCPBearerError:
             pass
+
+
+class ClientMetadataResolver(_NativeClientMetadataResolver):
+    """Fetches, checks and caches client id metadata documents (see the native class):
+    ``resolve`` blocks (the GIL released), ``aresolve`` runs it off the event loop."""
+
+    async def aresolve(self, client_id: str) -> dict[str, Any]:
+        """``resolve`` in the loop's default executor."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.resolve, client_id)
+
+
+async def aidentify_client(
+    client_id: str,
+    key: ProxyStateKey,
+    *,
+    documents: _NativeClientMetadataResolver | None = None,
+    now: float | None = None,
+) -> ProxyClient:
+    """``ProxyClient.identify`` for an event loop: a sealed client id is opened at once (no
+    I/O); a client id metadata document is resolved by ``documents`` in the loop's default
+    executor."""
+    try:
+        return ProxyClient.identify(client_id, key, now=now)
+    except OAuthError as error:
+        if documents is None or error.reason != "metadata_document":
+            raise
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        None, functools.partial(ProxyClient.identify, client_id, key, documents=documents, now=now)
+    )

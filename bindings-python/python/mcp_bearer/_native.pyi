@@ -1,5 +1,6 @@
 """The native module (PyO3): the core's verifier, its verified token, the code list and the CLI."""
 
+from datetime import timedelta
 from typing import Any, final
 
 from typing_extensions import disjoint_base
@@ -28,6 +29,11 @@ __all__ = [
     "authorization_url",
     "token_request",
     "parse_token_response",
+    "ClientMetadataResolver",
+    "ProxyClient",
+    "register_client",
+    "register_sealed_client",
+    "check_authorization_response_issuer",
 ]
 
 @disjoint_base
@@ -170,3 +176,59 @@ def token_request(
 def parse_token_response(
     status: int, headers: list[tuple[str, str]], body: bytes
 ) -> dict[str, Any]: ...
+
+def register_client(
+    body: bytes | str | dict[str, Any],
+    *,
+    client_id: str,
+    now: float | None = None,
+    **policy: Any,
+) -> dict[str, Any]: ...
+def register_sealed_client(
+    body: bytes | str | dict[str, Any],
+    key: ProxyStateKey,
+    *,
+    ttl: float | timedelta | None = None,
+    now: float | None = None,
+    **policy: Any,
+) -> dict[str, Any]: ...
+def check_authorization_response_issuer(
+    iss: str | None, issuer: str, *, required: bool = False
+) -> None: ...
+
+@disjoint_base
+class ClientMetadataResolver:
+    """Fetches, checks and caches client id metadata documents."""
+
+    def __new__(
+        cls, *, fetch: dict[str, Any] | None = None, **options: Any
+    ) -> ClientMetadataResolver: ...
+    def resolve(self, client_id: str) -> dict[str, Any]: ...
+
+@final
+class ProxyClient:
+    """The client of an authorization request: a metadata document or a sealed registration."""
+
+    @staticmethod
+    def identify(
+        client_id: str,
+        key: ProxyStateKey,
+        *,
+        documents: ClientMetadataResolver | None = None,
+        now: float | None = None,
+    ) -> ProxyClient: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def redirect_uris(self) -> list[str]: ...
+    @property
+    def client_name(self) -> str | None: ...
+    @property
+    def client_uri(self) -> str | None: ...
+    @property
+    def document(self) -> dict[str, Any] | None: ...
+    @property
+    def expires_at(self) -> int | None: ...
+    def authorize(
+        self, redirect_uri: str, scopes: list[str] | None = None, **policy: Any
+    ) -> dict[str, Any]: ...
