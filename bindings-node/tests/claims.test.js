@@ -196,6 +196,16 @@ test('a mapping the core does not read, or claims that are not an object, throw 
   for (const mapping of ['nope', { provider: 'nope' }, 42, { roles: [{ path: 'r', format: 'csv' }] }]) {
     assert.throws(() => userInfo({ sub: 'u' }, mapping), { name: 'McpBearerError', code: 'ERR_INVALID_CONFIG' }, JSON.stringify(mapping))
   }
+  // A misspelt member is refused, not dropped: in a preset with options, in one without, in a
+  // mapping and in a list claim.
+  for (const [mapping, named] of [
+    [{ provider: 'auth0', roleClaim: 'https://x/roles' }, 'role_claim'],
+    [{ provider: 'okta', clientId: 'x' }, 'okta preset has no member "client_id"'],
+    [{ rolez: ['groups'] }, 'rolez'],
+    [{ roles: [{ path: 'groups', format: 'array', sep: ' ' }] }, 'sep'],
+  ]) {
+    assert.throws(() => userInfo({ sub: 'u' }, mapping), (e) => e.code === 'ERR_INVALID_CONFIG' && e.message.includes(named), JSON.stringify(mapping))
+  }
   assert.throws(() => userInfo('not claims'), { code: 'ERR_INVALID_CONFIG' })
   assert.throws(() => claimMapping('nope'), { code: 'ERR_INVALID_CONFIG' })
   // Claims of an unexpected shape are not errors: the field stays empty.

@@ -220,15 +220,9 @@ pub(crate) fn user_info<'py>(
             } else {
                 py_result(py, crate::config::to_json(preset, "preset"))?
             };
-            let preset: ClaimPreset = py_result(
-                py,
-                serde_json::from_value(value).map_err(|_| {
-                    invalid(
-                        "user_info: unknown preset; use oidc, auth0, okta, entra, google, \
-                         github, keycloak, clerk, workos, supabase or cognito",
-                    )
-                }),
-            )?;
+            // The core's reading: an unknown provider, or a member the preset does not take,
+            // is refused with a message that names it.
+            let preset = py_result(py, ClaimPreset::from_value(value))?;
             preset.mapping()
         }
         (None, None) => ClaimMapping::oidc(),

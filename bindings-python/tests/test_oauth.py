@@ -104,6 +104,14 @@ def test_user_info_from_presets_and_mappings() -> None:
     assert mcp_bearer.user_info(claims, preset="okta")["user_id"] == "auth0|alice"
     with pytest.raises(mcp_bearer.ConfigError):
         mcp_bearer.user_info(claims, preset="no-such-provider")
+    # A misspelt member is refused, not dropped: in a preset with options, in one without,
+    # and in a mapping.
+    with pytest.raises(mcp_bearer.ConfigError, match="role_claim"):
+        mcp_bearer.user_info(claims, preset={"provider": "auth0", "role_claim": "https://example.com/roles"})
+    with pytest.raises(mcp_bearer.ConfigError, match="okta preset has no member"):
+        mcp_bearer.user_info(claims, preset={"provider": "okta", "client_id": "x"})
+    with pytest.raises(mcp_bearer.ConfigError, match="rolez"):
+        mcp_bearer.user_info(claims, mapping={"rolez": ["groups"]})
 
 
 def test_pkce_state_and_nonce() -> None:

@@ -23,6 +23,7 @@ pub enum ListFormat {
 
 /// A claim holding several values: its path and how to read it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListClaim {
     /// The claim path, dotted for nested claims (see [`ClaimMapping`]).
     pub path: String,
@@ -55,9 +56,10 @@ impl ListClaim {
 ///
 /// Single-valued fields take the first path that holds a string (or an integer, for ids);
 /// list fields take the values of every path, in order, without duplicates. Every field
-/// defaults to the OpenID Connect mapping of [`ClaimMapping::oidc`].
+/// defaults to the OpenID Connect mapping of [`ClaimMapping::oidc`]. A member that is not a
+/// field is refused (a misspelt `roles` would otherwise leave the default, silently).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ClaimMapping {
     /// The user id. Defaults to `sub`, `user_id`, `id`.
     pub user_id: Vec<String>,
@@ -277,5 +279,63 @@ mod tests {
         let back: ClaimMapping =
             serde_json::from_str(&serde_json::to_string(&custom).unwrap()).unwrap();
         assert_eq!(back, custom);
+    }
+
+    /// A misspelt member is an error, not a default kept silently: in a mapping, in a list
+    /// claim, and in a preset's options.
+    #[test]
+    fn unknown_members_are_refused() {
+        use crate::claims::ClaimPreset;
+
+        let mapping = serde_json::from_value::<ClaimMapping>(json!({ "role": ["groups"] }));
+        assert!(
+            mapping
+                .unwrap_err()
+                .to_string()
+                .contains("unknown field `role`")
+        );
+        let list = serde_json::from_value::<ClaimMapping>(
+            json!({ "roles": [{ "path": "groups", "format": "array", "sep": " " }] }),
+        );
+        assert!(
+            list.unwrap_err()
+                .to_string()
+                .contains("unknown field `sep`")
+        );
+        let preset = serde_json::from_value::<ClaimPreset>(
+            json!({ "provider": "auth0", "role_claim": "https://x/roles" }),
+        );
+        assert!(
+            preset
+                .unwrap_err()
+                .to_string()
+                .contains("unknown field `role_claim`")
+        );
+        // serde alone ignores members of a preset without options; `from_value` does not.
+        let err = ClaimPreset::from_value(json!({ "provider": "google", "client_id": "x" }));
+        let err = err.unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidConfig);
+        assert!(
+            err.message()
+                .contains("google preset has no member \"client_id\""),
+            "{err}"
+        );
+        let err = ClaimPreset::from_value(json!({ "provider": "keycloak", "clientId": "x" }));
+        assert!(err.unwrap_err().message().contains("clientId"));
+        assert!(ClaimPreset::from_value(json!({ "provider": "nope" })).is_err());
+        // What is known still reads, by name or as an object.
+        let preset = ClaimPreset::from_value(
+            json!({ "provider": "auth0", "roles_claim": "https://x/roles" }),
+        );
+        assert!(preset.is_ok());
+        assert_eq!(
+            ClaimPreset::from_value(json!("okta")).ok(),
+            Some(ClaimPreset::Okta)
+        );
+        assert!(ClaimPreset::from_value(json!({ "provider": "keycloak" })).is_ok());
+        let mapping = serde_json::from_value::<ClaimMapping>(
+            json!({ "roles": [{ "path": "groups", "format": "array" }], "email": ["mail"] }),
+        );
+        assert!(mapping.is_ok());
     }
 }

@@ -2,13 +2,18 @@
 //! plus the issuer and audience helpers some providers need.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::error::{Error, ErrorKind, Result};
 
 use super::mapping::{ClaimMapping, ListClaim, ListFormat, paths};
 
 /// A provider preset by name, for bindings and configuration files
-/// (`{"provider": "keycloak", "client_id": "mcp"}`).
+/// (`{"provider": "keycloak", "client_id": "mcp"}`); read configuration with
+/// [`ClaimPreset::from_value`], which also refuses a member a preset without options does
+/// not take.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "provider", rename_all = "snake_case")]
+#[serde(tag = "provider", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClaimPreset {
     /// [`ClaimMapping::oidc`].
     Oidc,
@@ -46,6 +51,45 @@ pub enum ClaimPreset {
 }
 
 impl ClaimPreset {
+    /// Reads a preset from configuration: a provider name (`"okta"`) or an object
+    /// (`{"provider": "keycloak", "client_id": "mcp"}`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for an unknown provider, a member of the wrong type, or a
+    /// member the provider does not take (serde alone ignores extra members of a preset
+    /// without options, so a misspelt option would be dropped silently).
+    pub fn from_value(value: Value) -> Result<Self> {
+        let value = match value {
+            Value::String(provider) => json!({ "provider": provider }),
+            other => other,
+        };
+        let preset: ClaimPreset = crate::config::from_value("ClaimPreset", value.clone())?;
+        // Every member the preset has appears when it is written back (`null` when unset).
+        let written = serde_json::to_value(&preset).unwrap_or(Value::Null);
+        if let (Value::Object(given), Value::Object(known)) = (&value, &written) {
+            if let Some(extra) = given.keys().find(|k| !known.contains_key(k.as_str())) {
+                let takes: Vec<&str> = known
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| *k != "provider")
+                    .collect();
+                return Err(Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "ClaimPreset: the {} preset has no member {extra:?} (it takes {})",
+                        known.get("provider").and_then(Value::as_str).unwrap_or("?"),
+                        if takes.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            takes.join(", ")
+                        }
+                    ),
+                ));
+            }
+        }
+        Ok(preset)
+    }
+
     /// The preset's mapping.
     pub fn mapping(&self) -> ClaimMapping {
         match self {
