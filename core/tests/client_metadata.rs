@@ -1,11 +1,13 @@
 //! `ClientMetadataResolver` against a real server on 127.0.0.1 (the loopback opt-in), on a
 //! manual clock: what its caching headers say is how long a document is kept, within
-//! `max_cache_ttl`; refused documents are never kept; the size cap and the timeout hold.
+//! `max_cache_ttl`; refused documents are never kept; the size cap and the timeout hold;
+//! concurrent resolutions of one client id share one fetch.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc;
+use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::time::Duration;
 
 use http_loopback::{Request, Response, Server};
@@ -255,4 +257,118 @@ fn size_cap_and_timeout_hold() {
     );
     assert!(err.message().contains("timed out"), "{err}");
     drop(silent);
+}
+
+/// A site that holds every answer until `open` is called, and says when a request arrives.
+struct GatedSite {
+    url: String,
+    gate: Arc<(Mutex<bool>, Condvar)>,
+    arrived: mpsc::Receiver<()>,
+    fetches: Arc<AtomicUsize>,
+    _server: Server,
+}
+
+impl GatedSite {
+    fn start(body: impl Fn(&str) -> String + Send + Sync + 'static) -> GatedSite {
+        let listener = http_loopback::Listener::bind(0).unwrap();
+        let url = format!("{}{PATH}", listener.origin());
+        let gate: Arc<(Mutex<bool>, Condvar)> = Arc::default();
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let (tell, arrived) = mpsc::channel();
+        let tell = Mutex::new(tell);
+        let (g, f, u) = (Arc::clone(&gate), Arc::clone(&fetches), url.clone());
+        let server = listener
+            .serve(
+                move |_: &Request| {
+                    f.fetch_add(1, Ordering::SeqCst);
+                    let _ = tell.lock().unwrap().send(());
+                    let (open, opened) = &*g;
+                    let mut open = open.lock().unwrap();
+                    while !*open {
+                        open = opened.wait(open).unwrap();
+                    }
+                    Response::new(200, body(&u)).with_header("Content-Type", "application/json")
+                },
+                http_loopback::Options::default(),
+            )
+            .unwrap();
+        GatedSite {
+            url,
+            gate,
+            arrived,
+            fetches,
+            _server: server,
+        }
+    }
+
+    fn open(&self) {
+        let (open, opened) = &*self.gate;
+        *open.lock().unwrap() = true;
+        opened.notify_all();
+    }
+}
+
+/// Resolves `site`'s id on `threads` threads at once: the site holds its answer until its
+/// first request has arrived and every thread has started, then answers.
+fn resolve_at_once(
+    site: &GatedSite,
+    resolver: &Arc<ClientMetadataResolver>,
+    threads: usize,
+) -> Vec<mcp_bearer::Result<Arc<mcp_bearer::oauth::ClientMetadataDocument>>> {
+    let start = Arc::new(Barrier::new(threads + 1));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let (start, resolver, url) =
+                (Arc::clone(&start), Arc::clone(resolver), site.url.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                resolver.resolve(&url)
+            })
+        })
+        .collect();
+    start.wait();
+    site.arrived
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the first request reaches the site");
+    site.open();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
+#[test]
+fn concurrent_resolutions_of_one_client_share_one_fetch() {
+    let clock = Arc::new(ManualClock::at_secs(T0));
+    // A document: every thread gets it, from one fetch (the fetch in progress, or the cache
+    // it filled for a thread that came late).
+    let site = GatedSite::start(|url| {
+        json!({"client_id": url, "client_name": "Flight", "redirect_uris": ["https://x.example/cb"]})
+            .to_string()
+    });
+    let r = Arc::new(resolver(ClientMetadataOptions::default(), &clock));
+    let verdicts = resolve_at_once(&site, &r, 8);
+    assert!(
+        verdicts
+            .iter()
+            .all(|v| v.as_ref().unwrap().client_name.as_deref() == Some("Flight"))
+    );
+    assert_eq!(site.fetches.load(Ordering::SeqCst), 1);
+
+    // A refused document: every thread gets the refusal, whether it joined the fetch or
+    // came after it (a refusal is not kept, so a late thread fetches again).
+    let site = GatedSite::start(|_| {
+        json!({"client_id": "https://someone.else/c.json", "redirect_uris": ["https://x.example/cb"]})
+            .to_string()
+    });
+    let r = Arc::new(resolver(ClientMetadataOptions::default(), &clock));
+    let verdicts = resolve_at_once(&site, &r, 8);
+    for verdict in &verdicts {
+        let err = verdict.as_ref().unwrap_err();
+        assert_eq!(
+            (err.kind(), err.reason()),
+            (ErrorKind::OAuthInvalidClient, Some("client_id"))
+        );
+    }
+    let fetches = site.fetches.load(Ordering::SeqCst);
+    // Afterwards a resolution fetches again (a refusal is not kept).
+    r.resolve(&site.url).unwrap_err();
+    assert_eq!(site.fetches.load(Ordering::SeqCst), fetches + 1);
 }

@@ -66,26 +66,26 @@ impl ClaimPreset {
         let preset: ClaimPreset = crate::config::from_value("ClaimPreset", value.clone())?;
         // Every member the preset has appears when it is written back (`null` when unset).
         let written = serde_json::to_value(&preset).unwrap_or(Value::Null);
-        if let (Value::Object(given), Value::Object(known)) = (&value, &written) {
-            if let Some(extra) = given.keys().find(|k| !known.contains_key(k.as_str())) {
-                let takes: Vec<&str> = known
-                    .keys()
-                    .map(String::as_str)
-                    .filter(|k| *k != "provider")
-                    .collect();
-                return Err(Error::new(
-                    ErrorKind::InvalidConfig,
-                    format!(
-                        "ClaimPreset: the {} preset has no member {extra:?} (it takes {})",
-                        known.get("provider").and_then(Value::as_str).unwrap_or("?"),
-                        if takes.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            takes.join(", ")
-                        }
-                    ),
-                ));
-            }
+        if let (Value::Object(given), Value::Object(known)) = (&value, &written)
+            && let Some(extra) = given.keys().find(|k| !known.contains_key(k.as_str()))
+        {
+            let takes: Vec<&str> = known
+                .keys()
+                .map(String::as_str)
+                .filter(|k| *k != "provider")
+                .collect();
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "ClaimPreset: the {} preset has no member {extra:?} (it takes {})",
+                    known.get("provider").and_then(Value::as_str).unwrap_or("?"),
+                    if takes.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        takes.join(", ")
+                    }
+                ),
+            ));
         }
         Ok(preset)
     }

@@ -9,13 +9,17 @@
 //! refused unless the host opts in. The fetch has the JWKS fetch's kinds of bounds (a size
 //! cap, a timeout, no redirects), and a document is cached by its HTTP caching headers
 //! within a bounded lifetime, in the crate's one bounded cache, by the resolver's clock.
+//! Concurrent resolutions of one client id share one fetch (single flight), so a burst of
+//! authorization requests for a client makes the proxy fetch its document once.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::{Condvar, Mutex};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use url::Url;
@@ -507,14 +511,63 @@ struct Cached {
     fresh_until: u64,
 }
 
+/// One fetch of a client id's document, which every concurrent resolution of that id waits
+/// for.
+#[derive(Default)]
+struct Flight {
+    /// The fetch's verdict, once it has one.
+    verdict: Mutex<Option<Result<Arc<ClientMetadataDocument>>>>,
+    done: Condvar,
+}
+
+impl Flight {
+    fn finish(&self, verdict: Result<Arc<ClientMetadataDocument>>) {
+        *self.verdict.lock() = Some(verdict);
+        self.done.notify_all();
+    }
+
+    fn wait(&self) -> Result<Arc<ClientMetadataDocument>> {
+        let mut verdict = self.verdict.lock();
+        loop {
+            if let Some(verdict) = verdict.as_ref() {
+                return verdict.clone();
+            }
+            self.done.wait(&mut verdict);
+        }
+    }
+}
+
+/// The fetch a resolution leads: ends its flight (with an error if the fetch unwound, so no
+/// waiter waits forever) and takes it out of the flights in progress.
+struct Leading<'a> {
+    resolver: &'a ClientMetadataResolver,
+    client_id: &'a str,
+    flight: Arc<Flight>,
+}
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        self.resolver.flights.lock().remove(self.client_id);
+        if self.flight.verdict.lock().is_none() {
+            self.flight.finish(Err(invalid_client(
+                "fetch",
+                "the fetch of the client metadata document did not finish".to_owned(),
+            )));
+        }
+    }
+}
+
 /// Resolves client id metadata documents: checks the URL, fetches it (no redirects, capped,
-/// timed out, on addresses the policy allows), checks the document and caches it.
+/// timed out, on addresses the policy allows; one fetch at a time per client id), checks
+/// the document and caches it.
 pub struct ClientMetadataResolver {
     options: ClientMetadataOptions,
     fetch: Arc<dyn Fetch>,
     clock: Arc<dyn Clock>,
     cache: BoundedCache<String, Cached>,
     hasher: RandomState,
+    /// The fetches in progress, by client id (at most one per id).
+    flights: Mutex<HashMap<String, Arc<Flight>>>,
 }
 
 impl fmt::Debug for ClientMetadataResolver {
@@ -581,6 +634,7 @@ impl ClientMetadataResolver {
             clock,
             cache,
             hasher: RandomState::new(),
+            flights: Mutex::new(HashMap::new()),
         })
     }
 
@@ -591,7 +645,9 @@ impl ClientMetadataResolver {
 
     /// The document for `client_id`: from the cache while it is fresh, otherwise fetched and
     /// checked ([`ClientMetadataDocument::check_client_id`],
-    /// [`ClientMetadataDocument::from_response`]). A refused document is not cached.
+    /// [`ClientMetadataDocument::from_response`]). A resolution that finds a fetch of the
+    /// same id in progress waits for it and shares its verdict (the fetch is bounded by
+    /// [`ClientMetadataOptions::timeout`]). A refused document is not cached.
     ///
     /// # Errors
     /// [`ErrorKind::OAuthInvalidClient`] (`invalid_client`), with the reason of the check
@@ -607,6 +663,43 @@ impl ClientMetadataResolver {
         if let Some(document) = hit {
             return Ok(document);
         }
+        // One fetch per client id at a time: join the one in progress, or lead a new one.
+        let flight = {
+            let mut flights = self.flights.lock();
+            if let Some(flight) = flights.get(client_id) {
+                let flight = Arc::clone(flight);
+                drop(flights);
+                return flight.wait();
+            }
+            // A fetch that ended between the lookup above and this lock has cached its
+            // document: no second fetch for it.
+            let hit = self.cache.get(hash, |key, cached| {
+                (key == client_id && now < cached.fresh_until).then(|| Arc::clone(&cached.document))
+            });
+            if let Some(document) = hit {
+                return Ok(document);
+            }
+            let flight = Arc::new(Flight::default());
+            flights.insert(client_id.to_owned(), Arc::clone(&flight));
+            flight
+        };
+        let leading = Leading {
+            resolver: self,
+            client_id,
+            flight,
+        };
+        let verdict = self.fetch_document(client_id, hash, now);
+        leading.flight.finish(verdict.clone());
+        verdict
+    }
+
+    /// Fetches and checks the document for `client_id`, and caches it by its headers.
+    fn fetch_document(
+        &self,
+        client_id: &str,
+        hash: u64,
+        now: u64,
+    ) -> Result<Arc<ClientMetadataDocument>> {
         let mut request = HttpRequest::get(client_id);
         request.timeout = self.options.timeout;
         request.max_response_bytes = self.options.max_response_bytes;
