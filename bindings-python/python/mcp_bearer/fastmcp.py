@@ -29,8 +29,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastmcp.server.auth import AccessToken
-from pydantic import BaseModel
 from fastmcp.server.auth.providers.jwt import JWTVerifier as _FastMCPJWTVerifier
+from pydantic import BaseModel
 
 from mcp_bearer import MCPBearerError, Verifier, VerifiedToken
 
@@ -161,8 +161,8 @@ def _prepare() -> None:
         _BASE = dict(validated.__dict__)
         made = _access_token(**sample)
         if (
-            made != validated
-            or made is None
+            made is None
+            or made != validated
             or made.model_dump() != validated.model_dump()
             or repr(made) != repr(validated)
             or made.model_fields_set != validated.model_fields_set
