@@ -102,8 +102,33 @@ fn reexported_modules(items: &[Item]) -> Vec<String> {
         .collect()
 }
 
+/// The structs, enums and unions of `items` that are not `pub`.
+fn private_types(items: &[Item]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) if !is_pub(&s.vis) => Some(s.ident.to_string()),
+            Item::Enum(e) if !is_pub(&e.vis) => Some(e.ident.to_string()),
+            Item::Union(u) if !is_pub(&u.vis) => Some(u.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `ty` names one of `private` (a bare path to a type of this module).
+fn is_private_type(ty: &syn::Type, private: &[String]) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            let ident = p.path.segments[0].ident.to_string();
+            private.contains(&ident)
+        }
+        _ => false,
+    }
+}
+
 fn walk_items(items: &[Item], path: &str, dir: &Path, out: &mut Vec<String>) {
     let reexported = reexported_modules(items);
+    let private = private_types(items);
     for item in items {
         match item {
             // A private module whose items this one re-exports: its public items are public
@@ -212,7 +237,8 @@ fn walk_items(items: &[Item], path: &str, dir: &Path, out: &mut Vec<String>) {
                     tidy(&t.ty)
                 ));
             }
-            Item::Impl(i) if !has_cfg_test(&i.attrs) => {
+            // The impls of a type the module does not make public are not public API.
+            Item::Impl(i) if !has_cfg_test(&i.attrs) && !is_private_type(&i.self_ty, &private) => {
                 let self_ty = tidy(&i.self_ty);
                 if let Some((_, trait_path, _)) = &i.trait_ {
                     out.push(format!(
