@@ -14,6 +14,7 @@
 //! header, the audience this verifier matched, the key's thumbprint, which depends on the
 //! key material only).
 
+use std::borrow::Borrow;
 use std::cell::RefCell;
 
 use mcp_bearer::TokenSource;
@@ -254,18 +255,17 @@ impl Delivery {
     fn arguments(&self, slot: i32, verified: &mcp_bearer::VerifiedToken) -> DeliverArgs {
         let mut sent = self.sent.borrow_mut();
         let mut same = 0;
-        let header = verified.header().and_then(|h| {
-            if sent.header.as_ref() == Some(&h.raw) {
-                same |= Same::HEADER;
-                return None;
-            }
-            sent.header = Some(h.raw.clone());
-            serde_json::to_string(&h.raw).ok()
-        });
+        let header = changed(
+            &mut sent.header,
+            verified.header().map(|h| &h.raw),
+            Same::HEADER,
+            &mut same,
+        )
+        .and_then(|raw| serde_json::to_string(&raw).ok());
         let issuer = changed(&mut sent.issuer, verified.issuer(), Same::ISSUER, &mut same);
-        let audiences = changed_list(
+        let audiences = changed(
             &mut sent.audiences,
-            verified.audiences(),
+            Some(verified.audiences()),
             Same::AUDIENCES,
             &mut same,
         );
@@ -275,7 +275,12 @@ impl Delivery {
             Same::AUDIENCE,
             &mut same,
         );
-        let scopes = changed_list(&mut sent.scopes, verified.scopes(), Same::SCOPES, &mut same);
+        let scopes = changed(
+            &mut sent.scopes,
+            Some(verified.scopes()),
+            Same::SCOPES,
+            &mut same,
+        );
         let client_id = changed(
             &mut sent.client_id,
             verified.client_id(),
@@ -313,34 +318,22 @@ impl Delivery {
 }
 
 /// `value` to pass, or `None` with `bit` set in `same` when it is what `last` says was passed.
-fn changed(
-    last: &mut Option<String>,
-    value: Option<&str>,
+fn changed<T>(
+    last: &mut Option<T::Owned>,
+    value: Option<&T>,
     bit: u32,
     same: &mut u32,
-) -> Option<String> {
+) -> Option<T::Owned>
+where
+    T: ToOwned + PartialEq + ?Sized,
+{
     let value = value?;
-    if last.as_deref() == Some(value) {
+    if last.as_ref().map(Borrow::borrow) == Some(value) {
         *same |= bit;
         return None;
     }
     *last = Some(value.to_owned());
     Some(value.to_owned())
-}
-
-/// [`changed`] for a list, which is always present.
-fn changed_list(
-    last: &mut Option<Vec<String>>,
-    value: &[String],
-    bit: u32,
-    same: &mut u32,
-) -> Option<Vec<String>> {
-    if last.as_deref() == Some(value) {
-        *same |= bit;
-        return None;
-    }
-    *last = Some(value.to_vec());
-    Some(value.to_vec())
 }
 
 /// `deliver`'s arguments that ask for a copy of what slot `slot` keeps.

@@ -15,23 +15,15 @@ use mcp_bearer::net::UreqFetchOptions;
 use mcp_bearer::oauth::{
     ClientMetadataDocument, ClientMetadataOptions,
     ClientMetadataResolver as CoreClientMetadataResolver, ClientRegistration,
-    ClientRegistrationRequest, ProxyClient as CoreProxyClient, RedirectUriPolicy,
-    SealedRegistrationOptions, check_authorization_response_issuer as core_check_iss,
+    ClientRegistrationRequest, ProxyClient as CoreProxyClient, SealedRegistrationOptions,
+    check_authorization_response_issuer as core_check_iss,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::{Value, json};
 
 use crate::errors::py_result;
-use crate::oauth::{ProxyStateKey, time_or_now, to_py};
-
-/// The core's `RedirectUriPolicy` from keyword arguments (its defaults for the rest).
-fn policy(py: Python<'_>, policy: Option<&Bound<'_, PyDict>>) -> PyResult<RedirectUriPolicy> {
-    py_result(
-        py,
-        RedirectUriPolicy::from_value(py_result(py, crate::config::to_core(policy))?),
-    )
-}
+use crate::oauth::{ProxyStateKey, redirect_policy, time_or_now, to_py};
 
 /// A registration request body: `bytes` or `str` (JSON, as the client sent it) or a dict.
 fn registration_request(
@@ -113,7 +105,7 @@ pub(crate) fn register_client<'py>(
     policy: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let request = registration_request(py, body)?;
-    let policy = self::policy(py, policy)?;
+    let policy = redirect_policy(py, policy)?;
     let now = py_result(py, time_or_now(now))?;
     let registration = py_result(
         py,
@@ -141,7 +133,7 @@ pub(crate) fn register_sealed_client<'py>(
     policy: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let request = registration_request(py, body)?;
-    let policy = self::policy(py, policy)?;
+    let policy = redirect_policy(py, policy)?;
     let options = PyDict::new(py);
     if let Some(ttl) = ttl {
         options.set_item("ttl", ttl)?;
@@ -362,7 +354,7 @@ impl ProxyClient {
         scopes: Option<Vec<String>>,
         policy: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let policy = self::policy(py, policy)?;
+        let policy = redirect_policy(py, policy)?;
         let scopes = scopes.unwrap_or_default();
         let consent = py_result(py, self.inner.authorize(redirect_uri, &scopes, &policy))?;
         to_py(py, &consent)

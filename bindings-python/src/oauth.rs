@@ -276,6 +276,17 @@ pub(crate) fn random_nonce(py: Python<'_>) -> PyResult<String> {
     py_result(py, mcp_bearer::oauth::random_nonce())
 }
 
+/// The core's `RedirectUriPolicy` from keyword arguments (its defaults for the rest).
+pub(crate) fn redirect_policy(
+    py: Python<'_>,
+    policy: Option<&Bound<'_, PyDict>>,
+) -> PyResult<RedirectUriPolicy> {
+    py_result(
+        py,
+        RedirectUriPolicy::from_value(py_result(py, crate::config::to_core(policy))?),
+    )
+}
+
 /// Checks a client's redirect URI against the core's `RedirectUriPolicy`, whose members
 /// (`private_use_schemes`, `allow_loopback_http`) are keyword arguments with the core's
 /// defaults. Raises `OAuthError` (`ERR_REDIRECT_URI_REJECTED`, with a `reason`).
@@ -286,11 +297,7 @@ pub(crate) fn check_redirect_uri(
     uri: &str,
     policy: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
-    let policy = py_result(
-        py,
-        RedirectUriPolicy::from_value(py_result(py, crate::config::to_core(policy))?),
-    )?;
-    py_result(py, policy.check(uri))
+    py_result(py, redirect_policy(py, policy)?.check(uri))
 }
 
 /// Whether `requested` is the registered redirect URI `registered` (a loopback URI may

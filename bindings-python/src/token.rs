@@ -306,7 +306,7 @@ impl VerifiedToken {
         let VerifiedTokenRecord {
             source: _,
             claims_json: _,
-            header_json,
+            header_json: _,
             subject,
             issuer,
             audiences,
@@ -322,11 +322,7 @@ impl VerifiedToken {
         let out = PyDict::new(py);
         out.set_item("source", self.source())?;
         out.set_item("claims", self.claims(py)?)?;
-        let header = match header_json {
-            Some(text) => Some(json_to_py(py, &text)?),
-            None => None,
-        };
-        out.set_item("header", header)?;
+        out.set_item("header", self.header(py)?)?;
         out.set_item("subject", subject)?;
         out.set_item("issuer", issuer)?;
         out.set_item("audiences", audiences)?;
